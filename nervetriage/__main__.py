@@ -1,0 +1,5 @@
+import sys
+
+from nervetriage.cli import main
+
+sys.exit(main())

@@ -1,0 +1,411 @@
+"""Clinical content as validated data.
+
+Everything a physiotherapist may want to correct (questions, weights, regions, nerves,
+red flags, advice) lives in ``content/`` as YAML or Markdown. This module describes its
+shape and refuses content that does not fit, naming the file and the field.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
+
+Level = Literal["emergency", "urgent", "professional"]
+
+
+class ContentError(ValueError):
+    """Raised when a content file is missing, unreadable or does not validate."""
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# ----------------------------------------------------------------------- sources
+
+
+class Source(_Model):
+    id: str
+    citation: str
+    url: str = ""
+
+
+class SourcesFile(_Model):
+    sources: list[Source]
+
+
+# ----------------------------------------------------------------------- questions
+
+
+class Question(_Model):
+    """One widget's worth of question. ``field`` is a dotted path into ``Answers``."""
+
+    field: str
+    kind: Literal["checkbox", "slider", "choice", "multi", "yesno", "outcomes"]
+    label: str
+    help: str = ""
+    options: dict[str, str] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _options_for_choices(self) -> Question:
+        if self.kind in ("choice", "multi", "outcomes") and not self.options:
+            raise ValueError(f"question {self.field!r} of kind {self.kind} needs options")
+        return self
+
+
+class Sign(_Model):
+    number: int = Field(ge=1, le=6)
+    title: str
+    short: str
+    explanation: str
+    source: str
+    max_points: float = Field(gt=0)
+    weights: dict[str, float]
+    questions: list[Question]
+
+
+REQUIRED_WEIGHTS: dict[int, set[str]] = {
+    1: {"no_change", "worse", "returns_when_running", "helped_counter", "helped_counter_cap"},
+    2: {
+        "dull_ache",
+        "sharp_stabbing",
+        "tightness",
+        "pins_and_needles",
+        "tingling",
+        "numbness",
+        "burning",
+        "electric",
+    },
+    3: {"variability_per_point", "same_run_differs", "walk_worse_than_hard_run", "moves_around", "warms_up_counter"},
+    4: {"cannot_find_self", "cannot_find_therapist", "found_reproduces_counter"},
+    5: {"sitting", "lying", "night", "rest_intensity_per_point"},
+    6: {"normal", "mild_wear", "clear_injury_counter"},
+}
+
+
+class SignsFile(_Model):
+    signs: list[Sign]
+
+    @model_validator(mode="after")
+    def _six_signs_with_weights(self) -> SignsFile:
+        numbers = sorted(s.number for s in self.signs)
+        if numbers != [1, 2, 3, 4, 5, 6]:
+            raise ValueError(f"signs must be numbered 1 to 6 once each, found {numbers}")
+        for sign in self.signs:
+            missing = REQUIRED_WEIGHTS[sign.number] - set(sign.weights)
+            if missing:
+                raise ValueError(f"sign {sign.number} weights miss {sorted(missing)}")
+        return self
+
+
+class QuestionsFile(_Model):
+    """Questions outside the six signs: how it started, the neck, the slump check."""
+
+    steps: dict[str, list[Question]]
+    slump_gate: list[str]
+    slump_steps: list[str]
+    slump_criteria: list[Question]
+
+
+# ----------------------------------------------------------------------- anatomy
+
+
+class AlsoConsider(_Model):
+    nerve: str
+    reason: str
+    source: str
+
+
+class Region(_Model):
+    id: str
+    label: str
+    area: Literal["pelvis", "hip", "thigh", "knee", "leg", "ankle", "foot"]
+    views: list[Literal["front", "back"]]
+    nerves: list[str] = Field(min_length=1)
+    also_consider: list[AlsoConsider] = Field(default_factory=list)
+    dermatomes: list[str] = Field(default_factory=list)
+    source: str
+
+
+class SiteInfo(_Model):
+    id: Literal["neck", "upper_back", "mid_back", "low_back", "pelvis"]
+    label: str
+    explanation: str
+    landmark: str
+    source: str
+
+
+class RegionsFile(_Model):
+    regions: list[Region]
+    sites: list[SiteInfo]
+
+
+class Landmark(_Model):
+    id: str
+    label: str
+
+
+class Nerve(_Model):
+    id: str
+    name: str
+    roots: str
+    family: str
+    view: Literal["front", "back"]
+    side_specific: bool = True
+    course: list[str] = Field(min_length=2)
+    course_text: str
+    skin: str
+    hotspots: str
+    sitting_compression: bool = False
+    source: str
+
+
+class NervesFile(_Model):
+    landmarks: list[Landmark]
+    nerves: list[Nerve]
+
+
+# ----------------------------------------------------------------------- safety
+
+
+class Flag(_Model):
+    id: str
+    level: Level
+    title: str
+    question: str
+    action: str
+    source: str
+
+
+class Combination(_Model):
+    id: str
+    level: Level
+    title: str
+    action: str
+    requires_night_pain: bool = True
+    any_of: list[str]
+    source: str
+
+
+class RedFlagsFile(_Model):
+    intro: str
+    flags: list[Flag]
+    mimics: list[Flag]
+    combinations: list[Combination]
+    urgency_messages: dict[Literal["emergency", "urgent", "professional", "none"], str]
+
+
+# ----------------------------------------------------------------------- scoring & advice
+
+
+class BandInfo(_Model):
+    id: Literal["unlikely", "possible", "likely"]
+    min_score: int = Field(ge=0, le=100)
+    label: str
+    meaning: str
+
+
+class ScoringFile(_Model):
+    bands: list[BandInfo]
+    modifiers: dict[str, float]
+    modifier_text: dict[str, str]
+    caveats: list[str]
+    source: str
+
+    @model_validator(mode="after")
+    def _bands_start_at_zero(self) -> ScoringFile:
+        ordered = sorted(self.bands, key=lambda b: b.min_score)
+        if [b.id for b in ordered] != ["unlikely", "possible", "likely"] or ordered[0].min_score != 0:
+            raise ValueError("bands must be unlikely (from 0), possible, likely in rising order")
+        needed = {
+            "neck_yes",
+            "slump_positive",
+            "slump_negative",
+            "site_each",
+            "site_cap",
+            "coherent",
+            "bilateral_soreness_counter",
+        }
+        missing = needed - set(self.modifiers)
+        if missing:
+            raise ValueError(f"modifiers miss {sorted(missing)}")
+        return self
+
+
+class Advice(_Model):
+    id: str
+    title: str
+    text: str
+    when: Literal["always", "unlikely", "possible", "likely", "sensitive"] = "always"
+    source: str
+
+
+class AdviceFile(_Model):
+    advice: list[Advice]
+    avoid_while_sensitive: list[str]
+    source: str
+
+
+# ----------------------------------------------------------------------- the whole
+
+
+class Content(_Model):
+    sources: list[Source]
+    signs: list[Sign]
+    questions: QuestionsFile
+    regions: list[Region]
+    sites: list[SiteInfo]
+    landmarks: list[Landmark]
+    nerves: list[Nerve]
+    red_flags: RedFlagsFile
+    scoring: ScoringFile
+    advice: AdviceFile
+    learn_markdown: str
+
+    @property
+    def region_ids(self) -> frozenset[str]:
+        return frozenset(r.id for r in self.regions)
+
+    def region(self, region_id: str) -> Region:
+        return next(r for r in self.regions if r.id == region_id)
+
+    def nerve(self, nerve_id: str) -> Nerve:
+        return next(n for n in self.nerves if n.id == nerve_id)
+
+    def sign(self, number: int) -> Sign:
+        return next(s for s in self.signs if s.number == number)
+
+    @model_validator(mode="after")
+    def _cross_references(self) -> Content:
+        source_ids = {s.id for s in self.sources}
+        nerve_ids = {n.id for n in self.nerves}
+        landmark_ids = {lm.id for lm in self.landmarks}
+        problems: list[str] = []
+
+        def need_source(where: str, source: str) -> None:
+            for part in source.split(","):
+                if part.strip() not in source_ids:
+                    problems.append(f"{where}: unknown source {part.strip()!r}")
+
+        for sign in self.signs:
+            need_source(f"signs.yaml sign {sign.number}", sign.source)
+        for region in self.regions:
+            need_source(f"regions.yaml region {region.id}", region.source)
+            for nerve in region.nerves:
+                if nerve not in nerve_ids:
+                    problems.append(f"regions.yaml region {region.id}: unknown nerve {nerve!r}")
+            for extra in region.also_consider:
+                need_source(f"regions.yaml region {region.id} also_consider", extra.source)
+                if extra.nerve not in nerve_ids:
+                    problems.append(f"regions.yaml region {region.id}: unknown nerve {extra.nerve!r}")
+        for site in self.sites:
+            need_source(f"regions.yaml site {site.id}", site.source)
+            if site.landmark not in landmark_ids:
+                problems.append(f"regions.yaml site {site.id}: unknown landmark {site.landmark!r}")
+        for nerve in self.nerves:
+            need_source(f"nerves.yaml nerve {nerve.id}", nerve.source)
+            for point in nerve.course:
+                if point not in landmark_ids:
+                    problems.append(f"nerves.yaml nerve {nerve.id}: unknown landmark {point!r}")
+        flag_ids = {f.id for f in self.red_flags.flags}
+        for item in [*self.red_flags.flags, *self.red_flags.mimics]:
+            need_source(f"redflags.yaml {item.id}", item.source)
+        for combo in self.red_flags.combinations:
+            need_source(f"redflags.yaml combination {combo.id}", combo.source)
+            for ref in combo.any_of:
+                if ref not in flag_ids:
+                    problems.append(f"redflags.yaml combination {combo.id}: unknown flag {ref!r}")
+        need_source("scoring.yaml", self.scoring.source)
+        for advice in self.advice.advice:
+            need_source(f"advice.yaml {advice.id}", advice.source)
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+
+FILES: dict[str, str] = {
+    "sources": "sources.yaml",
+    "signs": "signs.yaml",
+    "questions": "questions.yaml",
+    "regions": "regions.yaml",
+    "nerves": "nerves.yaml",
+    "red_flags": "redflags.yaml",
+    "scoring": "scoring.yaml",
+    "advice": "advice.yaml",
+}
+
+_FILE_MODELS: dict[str, type[BaseModel]] = {
+    "sources": SourcesFile,
+    "signs": SignsFile,
+    "questions": QuestionsFile,
+    "regions": RegionsFile,
+    "nerves": NervesFile,
+    "red_flags": RedFlagsFile,
+    "scoring": ScoringFile,
+    "advice": AdviceFile,
+}
+
+
+def _describe(error: ValidationError, filename: str) -> str:
+    lines = []
+    for item in error.errors()[:10]:
+        where = ".".join(str(p) for p in item["loc"]) or "(top level)"
+        lines.append(f"{filename}: field {where}: {item['msg']}")
+    return "\n".join(lines)
+
+
+def read_yaml(path: Path) -> Any:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ContentError(f"{path.name}: file is missing") from exc
+    except yaml.YAMLError as exc:
+        raise ContentError(f"{path.name}: not valid YAML: {exc}") from exc
+
+
+def load_content_from(directory: Path) -> Content:
+    """Load and validate every content file in ``directory``."""
+    parsed: dict[str, BaseModel] = {}
+    for key, filename in FILES.items():
+        raw = read_yaml(directory / filename)
+        try:
+            parsed[key] = _FILE_MODELS[key].model_validate(raw)
+        except ValidationError as exc:
+            raise ContentError(_describe(exc, filename)) from exc
+    learn = directory / "learn.md"
+    if not learn.is_file():
+        raise ContentError("learn.md: file is missing")
+    regions = parsed["regions"]
+    nerves = parsed["nerves"]
+    assert isinstance(regions, RegionsFile) and isinstance(nerves, NervesFile)
+    sources = parsed["sources"]
+    signs = parsed["signs"]
+    assert isinstance(sources, SourcesFile) and isinstance(signs, SignsFile)
+    try:
+        return Content(
+            sources=sources.sources,
+            signs=sorted(signs.signs, key=lambda s: s.number),
+            questions=parsed["questions"],
+            regions=regions.regions,
+            sites=regions.sites,
+            landmarks=nerves.landmarks,
+            nerves=nerves.nerves,
+            red_flags=parsed["red_flags"],
+            scoring=parsed["scoring"],
+            advice=parsed["advice"],
+            learn_markdown=learn.read_text(encoding="utf-8"),
+        )
+    except ValidationError as exc:
+        raise ContentError(_describe(exc, "content cross-references")) from exc
+
+
+@functools.cache
+def load_content() -> Content:
+    """The shipped content, loaded once per process."""
+    return load_content_from(CONTENT_DIR)

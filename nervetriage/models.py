@@ -1,0 +1,314 @@
+"""The two data types everything else is a view of: ``Answers`` in, ``Assessment`` out.
+
+Every field of ``Answers`` is optional: ``None`` (or an empty collection) means "not
+answered", so a half-filled form still validates and gets an honest partial result.
+Identifiers that live in ``content/`` (regions, red flags, mimics) are checked against
+the loaded content, so a tampered link or file cannot smuggle in an unknown id.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+SCHEMA_VERSION = 1
+
+Side = Literal["left", "right", "both"]
+Duration = Literal["under_2_weeks", "2_to_6_weeks", "6_to_12_weeks", "3_to_12_months", "over_a_year"]
+Onset = Literal["gradual", "sudden", "after_fall", "after_sprain"]
+Treatment = Literal[
+    "rest",
+    "ice",
+    "compression",
+    "elevation",
+    "stretching",
+    "strengthening",
+    "massage",
+    "injection",
+    "orthotics_or_shoes",
+    "surgery",
+]
+Outcome = Literal["helped", "no_change", "worse"]
+Quality = Literal[
+    "dull_ache",
+    "sharp_stabbing",
+    "tightness",
+    "pins_and_needles",
+    "tingling",
+    "numbness",
+    "burning",
+    "electric",
+]
+TenderSpot = Literal["found_reproduces", "found_but_different", "cannot_find", "not_tried"]
+Imaging = Literal["xray", "mri", "ultrasound", "ct", "bone_scan"]
+ImagingResult = Literal["normal", "mild_wear", "clear_injury"]
+YesNoUnsure = Literal["yes", "no", "not_sure"]
+Site = Literal["neck", "upper_back", "mid_back", "low_back", "pelvis"]
+Urgency = Literal["emergency", "urgent", "professional", "none"]
+Band = Literal["unlikely", "possible", "likely"]
+
+Intensity = Annotated[int, Field(ge=0, le=10)]
+ShortText = Annotated[str, Field(max_length=500)]
+
+URGENCY_ORDER: dict[str, int] = {"none": 0, "professional": 1, "urgent": 2, "emergency": 3}
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=False, str_strip_whitespace=True)
+
+
+class RegionPain(_Strict):
+    """One painful area: a region id from content/regions.yaml, a side and 0-10 intensity."""
+
+    region: str = Field(max_length=60)
+    side: Side
+    intensity: Intensity = 5
+
+    @field_validator("region")
+    @classmethod
+    def _known_region(cls, value: str) -> str:
+        from nervetriage.content import load_content
+
+        if value not in load_content().region_ids:
+            raise ValueError(f"unknown region {value!r}")
+        return value
+
+
+class SiteReport(_Strict):
+    """A site along the nerve's course (neck to pelvis) that is stiff or painful."""
+
+    site: Site
+    stiffness: bool = False
+    pain: bool = False
+
+
+class Sign1(_Strict):
+    """No response to conventional care."""
+
+    treatments: dict[Treatment, Outcome] = Field(default_factory=dict)
+    returns_when_running: bool | None = None
+
+
+class Sign2(_Strict):
+    """What the symptoms feel like."""
+
+    qualities: list[Quality] | None = None
+
+    @field_validator("qualities")
+    @classmethod
+    def _unique(cls, value: list[Quality] | None) -> list[Quality] | None:
+        return None if value is None else sorted(set(value))
+
+
+class Sign3(_Strict):
+    """Variable, out of proportion to load; the soft-tissue pattern counts against."""
+
+    variability: Intensity | None = None
+    same_run_differs: bool | None = None
+    walk_worse_than_hard_run: bool | None = None
+    moves_around: bool | None = None
+    warms_up_pattern: bool | None = None
+
+
+class Sign4(_Strict):
+    """Whether a tender spot that reproduces the pain can be found."""
+
+    self_press: TenderSpot | None = None
+    therapist_press: TenderSpot | None = None
+
+
+class Sign5(_Strict):
+    """Pain at rest: the article's strongest sign."""
+
+    sitting: bool | None = None
+    lying: bool | None = None
+    night: bool | None = None
+    rest_intensity: Intensity | None = None
+
+
+class Sign6(_Strict):
+    """Imaging that finds nothing, or only mild wear and tear."""
+
+    imaging: list[Imaging] | None = None
+    result: ImagingResult | None = None
+
+    @field_validator("imaging")
+    @classmethod
+    def _unique(cls, value: list[Imaging] | None) -> list[Imaging] | None:
+        return None if value is None else sorted(set(value))
+
+
+class Slump(_Strict):
+    """The optional seated slump self-check; positive only if all three criteria hold."""
+
+    done: bool = False
+    familiar_symptom: bool = False
+    changes_with_neck: bool = False
+    differs_from_other_side: bool = False
+
+    @property
+    def positive(self) -> bool:
+        return self.done and self.familiar_symptom and self.changes_with_neck and self.differs_from_other_side
+
+
+class Origin(_Strict):
+    """Where these answers came from: an example case or a clinic's prepared link."""
+
+    example: str | None = Field(default=None, max_length=60)
+    clinic: str | None = Field(default=None, max_length=80)
+    clinic_note: str | None = Field(default=None, max_length=500)
+
+
+class JournalEntry(_Strict):
+    """One weekly check-in of the recovery journal."""
+
+    date: dt.date
+    flare_ups: int = Field(ge=0, le=100)
+    worst: Intensity
+    typical: Intensity
+    duration_minutes: int = Field(ge=0, le=10_080)
+    running_minutes: int = Field(ge=0, le=10_080)
+    helped: str = Field(default="", max_length=200)
+    flared: str = Field(default="", max_length=200)
+    note: str = Field(default="", max_length=500)
+
+    @model_validator(mode="after")
+    def _typical_not_above_worst(self) -> JournalEntry:
+        if self.typical > self.worst:
+            raise ValueError("typical intensity cannot be above the worst intensity")
+        return self
+
+
+class Answers(_Strict):
+    """Everything the person told us. The one source of truth for pages, links and files."""
+
+    version: Literal[1] = SCHEMA_VERSION
+    regions: list[RegionPain] = Field(default_factory=list, max_length=80)
+    sites: list[SiteReport] = Field(default_factory=list, max_length=5)
+    duration: Duration | None = None
+    onset: Onset | None = None
+    sign1: Sign1 = Field(default_factory=Sign1)
+    sign2: Sign2 = Field(default_factory=Sign2)
+    sign3: Sign3 = Field(default_factory=Sign3)
+    sign4: Sign4 = Field(default_factory=Sign4)
+    sign5: Sign5 = Field(default_factory=Sign5)
+    sign6: Sign6 = Field(default_factory=Sign6)
+    neck_changes_legs: YesNoUnsure | None = None
+    slump: Slump | None = None
+    red_flags: list[str] | None = Field(default=None, max_length=60)
+    mimics: list[str] | None = Field(default=None, max_length=60)
+    note: ShortText = ""
+    origin: Origin | None = None
+    journal: list[JournalEntry] = Field(default_factory=list, max_length=520)
+
+    @field_validator("regions")
+    @classmethod
+    def _one_entry_per_region_side(cls, value: list[RegionPain]) -> list[RegionPain]:
+        seen: set[tuple[str, str]] = set()
+        for item in value:
+            key = (item.region, item.side)
+            if key in seen:
+                raise ValueError(f"region {item.region!r} ({item.side}) is listed twice")
+            seen.add(key)
+        return value
+
+    @field_validator("sites")
+    @classmethod
+    def _one_entry_per_site(cls, value: list[SiteReport]) -> list[SiteReport]:
+        names = [s.site for s in value]
+        if len(names) != len(set(names)):
+            raise ValueError("a site along the nerve is listed twice")
+        return value
+
+    @field_validator("red_flags")
+    @classmethod
+    def _known_flags(cls, value: list[str] | None) -> list[str] | None:
+        from nervetriage.content import load_content
+
+        if value is None:
+            return None
+        known = {f.id for f in load_content().red_flags.flags}
+        for flag in value:
+            if flag not in known:
+                raise ValueError(f"unknown red flag {flag!r}")
+        return sorted(set(value))
+
+    @field_validator("mimics")
+    @classmethod
+    def _known_mimics(cls, value: list[str] | None) -> list[str] | None:
+        from nervetriage.content import load_content
+
+        if value is None:
+            return None
+        known = {m.id for m in load_content().red_flags.mimics}
+        for mimic in value:
+            if mimic not in known:
+                raise ValueError(f"unknown mimic {mimic!r}")
+        return sorted(set(value))
+
+
+# --------------------------------------------------------------------------- results
+
+
+class SignResult(BaseModel):
+    """How one of the six signs moved the score, in plain words."""
+
+    number: int
+    title: str
+    answered: bool
+    points: float
+    max_points: float
+    reasons: list[str] = Field(default_factory=list)
+
+
+class Adjustment(BaseModel):
+    """A modifier outside the six signs (neck, slump, crimps, coherence) or counter-evidence."""
+
+    id: str
+    label: str
+    points: float
+    reason: str
+
+
+class SuspectedNerve(BaseModel):
+    id: str
+    name: str
+    roots: str
+    weight: float
+    sides: list[Side]
+    regions: list[str]
+    reasons: list[str]
+
+
+class TriggeredFlag(BaseModel):
+    id: str
+    kind: Literal["red_flag", "mimic", "combination"]
+    level: Urgency
+    title: str
+    action: str
+    source: str
+
+
+class Assessment(BaseModel):
+    """The explained result of ``assess``. Urgency, when not "none", outranks the band."""
+
+    score: int = Field(ge=0, le=100)
+    band: Band
+    band_label: str
+    band_meaning: str
+    signs: list[SignResult]
+    modifiers: list[Adjustment]
+    counter_evidence: list[Adjustment]
+    nerves: list[SuspectedNerve]
+    sites: list[Site]
+    coherent: bool | None
+    coherence_reason: str
+    red_flags: list[TriggeredFlag]
+    urgency: Urgency
+    urgency_message: str
+    unanswered: list[int]
+    partial: bool
+    caveats: list[str]
+    origin: Origin | None = None

@@ -1,0 +1,474 @@
+"""Turn ``Answers`` into an explained ``Assessment``.
+
+Points come from ``content/signs.yaml`` and ``content/scoring.yaml``; this module only
+knows how each kind of answer is counted. Every point added or taken away carries a
+plain-language reason, so the result can always say why.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from nervetriage.content import Content, load_content
+from nervetriage.models import (
+    URGENCY_ORDER,
+    Adjustment,
+    Answers,
+    Assessment,
+    Band,
+    RegionPain,
+    SignResult,
+    SuspectedNerve,
+    TriggeredFlag,
+    Urgency,
+)
+
+NEURAL_QUALITIES = frozenset({"pins_and_needles", "tingling", "numbness", "burning", "electric"})
+SORENESS_QUALITIES = frozenset({"dull_ache", "tightness"})
+
+
+def _label(content: Content, field: str, value: str) -> str:
+    """The human label content gives an option, falling back to the raw value."""
+    for sign in content.signs:
+        for question in sign.questions:
+            if question.field == field and value in question.options:
+                return question.options[value].lower()
+    return value.replace("_", " ")
+
+
+def _sign1(answers: Answers, content: Content) -> tuple[SignResult, list[Adjustment]]:
+    sign = content.sign(1)
+    w = sign.weights
+    s1 = answers.sign1
+    points = 0.0
+    reasons: list[str] = []
+    counter: list[Adjustment] = []
+    failed = [t for t, o in s1.treatments.items() if o == "no_change"]
+    worse = [t for t, o in s1.treatments.items() if o == "worse"]
+    helped = [t for t, o in s1.treatments.items() if o == "helped"]
+    if failed:
+        points += w["no_change"] * len(failed)
+        names = ", ".join(_label(content, "sign1.treatments", t) for t in failed)
+        reasons.append(f"No change with: {names}.")
+    if worse:
+        points += w["worse"] * len(worse)
+        names = ", ".join(_label(content, "sign1.treatments", t) for t in worse)
+        reasons.append(f"Made worse by: {names}; ordinary care can irritate a sensitive nerve.")
+    if s1.returns_when_running:
+        points += w["returns_when_running"]
+        reasons.append("It eases with rest but returns when running starts again.")
+    if helped:
+        cut = min(w["helped_counter"] * len(helped), w["helped_counter_cap"])
+        names = ", ".join(_label(content, "sign1.treatments", t) for t in helped)
+        counter.append(
+            Adjustment(
+                id="treatment_helped",
+                label="Ordinary care helped",
+                points=-cut,
+                reason=f"Helped by: {names}. Muscle, tendon and bone problems usually respond to this.",
+            )
+        )
+    answered = bool(s1.treatments) or s1.returns_when_running is not None
+    if answered and not reasons:
+        reasons.append("Nothing here points to a nerve.")
+    result = SignResult(
+        number=1,
+        title=sign.title,
+        answered=answered,
+        points=min(points, sign.max_points),
+        max_points=sign.max_points,
+        reasons=reasons,
+    )
+    return result, counter
+
+
+def _sign2(answers: Answers, content: Content, bilateral_only: bool) -> tuple[SignResult, list[Adjustment]]:
+    sign = content.sign(2)
+    qualities = answers.sign2.qualities
+    reasons: list[str] = []
+    counter: list[Adjustment] = []
+    points = 0.0
+    if qualities:
+        points = sum(sign.weights[q] for q in qualities)
+        neural = [q for q in qualities if q in NEURAL_QUALITIES]
+        if neural:
+            names = ", ".join(_label(content, "sign2.qualities", q) for q in neural)
+            reasons.append(f"You describe {names}: sensations typical of an irritated nerve.")
+        plain = [q for q in qualities if q not in NEURAL_QUALITIES]
+        if plain:
+            names = ", ".join(_label(content, "sign2.qualities", q) for q in plain)
+            reasons.append(f"{names.capitalize()} can come from a nerve too, but count for little alone.")
+    elif qualities is not None:
+        reasons.append("None of the listed sensations.")
+    if bilateral_only and not (set(qualities or []) & NEURAL_QUALITIES):
+        weight = content.scoring.modifiers["bilateral_soreness_counter"]
+        counter.append(
+            Adjustment(
+                id="bilateral_soreness",
+                label="Soreness on both sides",
+                points=-weight,
+                reason=content.scoring.modifier_text["bilateral_soreness_counter"],
+            )
+        )
+    result = SignResult(
+        number=2,
+        title=sign.title,
+        answered=qualities is not None,
+        points=min(points, sign.max_points),
+        max_points=sign.max_points,
+        reasons=reasons,
+    )
+    return result, counter
+
+
+def _sign3(answers: Answers, content: Content) -> tuple[SignResult, list[Adjustment]]:
+    sign = content.sign(3)
+    w = sign.weights
+    s3 = answers.sign3
+    points = 0.0
+    reasons: list[str] = []
+    counter: list[Adjustment] = []
+    if s3.variability:
+        points += w["variability_per_point"] * s3.variability
+        reasons.append(f"Day-to-day variability {s3.variability}/10.")
+    if s3.same_run_differs:
+        points += w["same_run_differs"]
+        reasons.append("The same run is fine one day and a flare-up another.")
+    if s3.walk_worse_than_hard_run:
+        points += w["walk_worse_than_hard_run"]
+        reasons.append("An easy walk can hurt more than a hard run: out of proportion to load.")
+    if s3.moves_around:
+        points += w["moves_around"]
+        reasons.append("The painful spot moves around.")
+    if s3.warms_up_pattern:
+        counter.append(
+            Adjustment(
+                id="warms_up",
+                label="Warms up with activity",
+                points=-w["warms_up_counter"],
+                reason="Stiff at first, easing with activity and worse with too much is the usual muscle and tendon pattern.",
+            )
+        )
+    answered = any(
+        v is not None
+        for v in (s3.variability, s3.same_run_differs, s3.walk_worse_than_hard_run, s3.moves_around, s3.warms_up_pattern)
+    )
+    if answered and not reasons:
+        reasons.append("Your pain behaves predictably.")
+    result = SignResult(
+        number=3,
+        title=sign.title,
+        answered=answered,
+        points=min(points, sign.max_points),
+        max_points=sign.max_points,
+        reasons=reasons,
+    )
+    return result, counter
+
+
+def _sign4(answers: Answers, content: Content) -> tuple[SignResult, list[Adjustment]]:
+    sign = content.sign(4)
+    w = sign.weights
+    s4 = answers.sign4
+    points = 0.0
+    reasons: list[str] = []
+    counter: list[Adjustment] = []
+    if s4.self_press == "cannot_find":
+        points += w["cannot_find_self"]
+        reasons.append("You cannot find a spot that brings on the pain.")
+    if s4.therapist_press == "cannot_find":
+        points += w["cannot_find_therapist"]
+        reasons.append("A therapist could not find it either.")
+    if "found_reproduces" in (s4.self_press, s4.therapist_press):
+        counter.append(
+            Adjustment(
+                id="tender_spot",
+                label="A tender spot reproduces the pain",
+                points=-w["found_reproduces_counter"],
+                reason="A precise spot that brings on the pain when pressed is typical of tendon or fascia.",
+            )
+        )
+    answered = s4.self_press not in (None, "not_tried") or s4.therapist_press not in (None, "not_tried")
+    if answered and not reasons:
+        reasons.append("A sore spot can be found by pressing.")
+    result = SignResult(
+        number=4,
+        title=sign.title,
+        answered=answered,
+        points=min(points, sign.max_points),
+        max_points=sign.max_points,
+        reasons=reasons,
+    )
+    return result, counter
+
+
+def _sign5(answers: Answers, content: Content) -> SignResult:
+    sign = content.sign(5)
+    w = sign.weights
+    s5 = answers.sign5
+    points = 0.0
+    reasons: list[str] = []
+    if s5.sitting:
+        points += w["sitting"]
+        reasons.append("Pain when sitting: sitting can press on the sciatic and obturator nerves.")
+    if s5.lying:
+        points += w["lying"]
+        reasons.append("Pain when lying down.")
+    if s5.night:
+        points += w["night"]
+        reasons.append("Pain at night (also checked against the safety questions).")
+    if s5.rest_intensity:
+        points += w["rest_intensity_per_point"] * s5.rest_intensity
+        reasons.append(f"Pain at rest rated {s5.rest_intensity}/10.")
+    answered = any(v is not None for v in (s5.sitting, s5.lying, s5.night, s5.rest_intensity))
+    if answered and not reasons:
+        reasons.append("No pain at rest, which is usual for a muscle or tendon problem.")
+    return SignResult(
+        number=5,
+        title=sign.title,
+        answered=answered,
+        points=min(points, sign.max_points),
+        max_points=sign.max_points,
+        reasons=reasons,
+    )
+
+
+def _sign6(answers: Answers, content: Content) -> tuple[SignResult, list[Adjustment]]:
+    sign = content.sign(6)
+    w = sign.weights
+    s6 = answers.sign6
+    points = 0.0
+    reasons: list[str] = []
+    counter: list[Adjustment] = []
+    had_scan = bool(s6.imaging)
+    if had_scan and s6.result == "normal":
+        points += w["normal"]
+        reasons.append("Scans found nothing; a sensitive nerve usually looks normal (weak evidence on its own).")
+    elif had_scan and s6.result == "mild_wear":
+        points += w["mild_wear"]
+        reasons.append("Scans showed only mild wear and tear, which many people without pain have too.")
+    elif had_scan and s6.result == "clear_injury":
+        counter.append(
+            Adjustment(
+                id="clear_injury",
+                label="A scan showed a clear injury",
+                points=-w["clear_injury_counter"],
+                reason="A clear tear or fracture on a scan is a more likely explanation.",
+            )
+        )
+    if s6.imaging is not None and not s6.imaging:
+        reasons.append("No scans yet: this sign cannot count.")
+    answered = s6.imaging is not None and (not s6.imaging or s6.result is not None)
+    if answered and had_scan and not reasons:
+        reasons.append("The scan result points elsewhere.")
+    result = SignResult(
+        number=6,
+        title=sign.title,
+        answered=answered,
+        points=min(points, sign.max_points),
+        max_points=sign.max_points,
+        reasons=reasons,
+    )
+    return result, counter
+
+
+# --------------------------------------------------------------------- anatomy
+
+
+def rank_nerves(regions: list[RegionPain], answers: Answers, content: Content) -> list[SuspectedNerve]:
+    """Rank nerves by how many painful regions they serve, weighted by intensity."""
+    weight: dict[str, float] = defaultdict(float)
+    reasons: dict[str, list[str]] = defaultdict(list)
+    where: dict[str, list[str]] = defaultdict(list)
+    sides: dict[str, set[str]] = defaultdict(set)
+    for pain in regions:
+        region = content.region(pain.region)
+        factor = 0.5 + pain.intensity / 10
+        for nerve_id in region.nerves:
+            weight[nerve_id] += 2 * factor
+            reasons[nerve_id].append(f"{region.label}: a usual source of nerve pain here.")
+            where[nerve_id].append(region.id)
+            sides[nerve_id].add(pain.side)
+        for extra in region.also_consider:
+            weight[extra.nerve] += 1 * factor
+            reasons[extra.nerve].append(f"{region.label}: {extra.reason}")
+            where[extra.nerve].append(region.id)
+            sides[extra.nerve].add(pain.side)
+    if answers.sign5.sitting:
+        for nerve_id in list(weight):
+            if content.nerve(nerve_id).sitting_compression:
+                weight[nerve_id] += 1
+                reasons[nerve_id].append("Pain when sitting fits a nerve pressed on by sitting.")
+    ranked = sorted(weight, key=lambda n: (-weight[n], n))
+    result = []
+    for nerve_id in ranked:
+        nerve = content.nerve(nerve_id)
+        side_set = sides[nerve_id]
+        if "both" in side_set or {"left", "right"} <= side_set:
+            side_list: list = ["both"]
+        else:
+            side_list = sorted(side_set)
+        result.append(
+            SuspectedNerve(
+                id=nerve.id,
+                name=nerve.name,
+                roots=nerve.roots,
+                weight=round(weight[nerve_id], 2),
+                sides=side_list,
+                regions=list(dict.fromkeys(where[nerve_id])),
+                reasons=list(dict.fromkeys(reasons[nerve_id])),
+            )
+        )
+    return result
+
+
+def fits_one_nerve(regions: list[RegionPain], content: Content) -> tuple[bool | None, str]:
+    """Whether the painful regions sit in one nerve family's territory, on one side."""
+    if not regions:
+        return None, "No painful regions were chosen, so the fit to a nerve cannot be judged."
+    side_set = {r.side for r in regions}
+    if "both" in side_set or len(side_set) > 1:
+        return False, "The pain is on both sides; nerve entrapment is usually one-sided."
+    families: set[str] | None = None
+    for pain in regions:
+        region = content.region(pain.region)
+        ids = set(region.nerves) | {a.nerve for a in region.also_consider}
+        fam = {content.nerve(n).family for n in ids}
+        families = fam if families is None else families & fam
+    if families:
+        names = ", ".join(sorted(content.nerve(f).name if f in {n.id for n in content.nerves} else f for f in families))
+        return True, f"All painful areas fit the territory of one nerve ({names}) on one side."
+    return False, "The painful areas do not share one nerve's territory."
+
+
+# --------------------------------------------------------------------- safety
+
+
+def screen_safety(answers: Answers, content: Content) -> list[TriggeredFlag]:
+    """Red flags, mimics and risky combinations, most urgent first."""
+    found: list[TriggeredFlag] = []
+    chosen = set(answers.red_flags or [])
+    for flag in content.red_flags.flags:
+        if flag.id in chosen:
+            found.append(
+                TriggeredFlag(
+                    id=flag.id, kind="red_flag", level=flag.level, title=flag.title, action=flag.action, source=flag.source
+                )
+            )
+    mimics = set(answers.mimics or [])
+    for mimic in content.red_flags.mimics:
+        if mimic.id in mimics:
+            found.append(
+                TriggeredFlag(
+                    id=mimic.id, kind="mimic", level=mimic.level, title=mimic.title, action=mimic.action, source=mimic.source
+                )
+            )
+    for combo in content.red_flags.combinations:
+        night_ok = bool(answers.sign5.night) or not combo.requires_night_pain
+        if night_ok and chosen & set(combo.any_of):
+            found.append(
+                TriggeredFlag(
+                    id=combo.id, kind="combination", level=combo.level, title=combo.title, action=combo.action, source=combo.source
+                )
+            )
+    found.sort(key=lambda f: -URGENCY_ORDER[f.level])
+    return found
+
+
+# --------------------------------------------------------------------- assess
+
+
+def _band(score: int, content: Content) -> Band:
+    band: Band = "unlikely"
+    for info in sorted(content.scoring.bands, key=lambda b: b.min_score):
+        if score >= info.min_score:
+            band = info.id
+    return band
+
+
+def assess(answers: Answers, content: Content | None = None) -> Assessment:
+    """Score validated answers against the article's six signs and screen for red flags."""
+    content = content or load_content()
+    mods = content.scoring.modifiers
+    text = content.scoring.modifier_text
+    lower_limb = list(answers.regions)
+    bilateral_only = bool(lower_limb) and all(r.side == "both" for r in lower_limb)
+
+    counter: list[Adjustment] = []
+    s1, c1 = _sign1(answers, content)
+    s2, c2 = _sign2(answers, content, bilateral_only)
+    s3, c3 = _sign3(answers, content)
+    s4, c4 = _sign4(answers, content)
+    s5 = _sign5(answers, content)
+    s6, c6 = _sign6(answers, content)
+    signs = [s1, s2, s3, s4, s5, s6]
+    counter = [*c1, *c2, *c3, *c4, *c6]
+
+    modifiers: list[Adjustment] = []
+    if answers.neck_changes_legs == "yes":
+        modifiers.append(Adjustment(id="neck", label="Neck movement changes leg symptoms", points=mods["neck_yes"], reason=text["neck_yes"]))
+    if answers.slump is not None and answers.slump.done:
+        if answers.slump.positive:
+            modifiers.append(Adjustment(id="slump", label="Slump self-check positive", points=mods["slump_positive"], reason=text["slump_positive"]))
+        else:
+            counter.append(Adjustment(id="slump", label="Slump self-check not positive", points=-mods["slump_negative"], reason=text["slump_negative"]))
+    crimps = [s for s in answers.sites if s.pain or s.stiffness]
+    if crimps:
+        labels = {site.id: site.label.lower() for site in content.sites}
+        where = ", ".join(labels[s.site] for s in crimps)
+        modifiers.append(
+            Adjustment(
+                id="sites",
+                label="Stiff or painful along the nerve's path",
+                points=min(mods["site_each"] * len(crimps), mods["site_cap"]),
+                reason=f"{text['sites']} You reported: {where}.",
+            )
+        )
+    coherent, coherence_reason = fits_one_nerve(lower_limb, content)
+    if coherent:
+        modifiers.append(Adjustment(id="coherent", label="Fits one nerve's territory", points=mods["coherent"], reason=coherence_reason))
+    elif coherent is False and len(lower_limb) >= 2 and not bilateral_only:
+        counter.append(
+            Adjustment(id="incoherent", label="Does not fit one nerve", points=-mods["incoherent_counter"], reason=text["incoherent_counter"])
+        )
+
+    raw = sum(s.points for s in signs) + sum(m.points for m in modifiers) + sum(c.points for c in counter)
+    score = max(0, min(100, round(raw)))
+    band = _band(score, content)
+    info = next(b for b in content.scoring.bands if b.id == band)
+
+    flags = screen_safety(answers, content)
+    urgency: Urgency = "none"
+    for flag in flags:
+        if URGENCY_ORDER[flag.level] > URGENCY_ORDER[urgency]:
+            urgency = flag.level
+
+    unanswered = [s.number for s in signs if not s.answered]
+    caveats = list(content.scoring.caveats)
+    if unanswered:
+        caveats.insert(0, f"Signs {', '.join(map(str, unanswered))} were not answered; answering them could change the result.")
+    if answers.red_flags is None:
+        caveats.insert(0, "The safety questions were not answered yet.")
+    if bilateral_only or any(r.side == "both" for r in lower_limb):
+        caveats.append("Symptoms on both sides deserve the safety questions first: nerve problems are usually one-sided.")
+
+    return Assessment(
+        score=score,
+        band=band,
+        band_label=info.label,
+        band_meaning=info.meaning,
+        signs=signs,
+        modifiers=modifiers,
+        counter_evidence=counter,
+        nerves=rank_nerves(lower_limb, answers, content),
+        sites=[s.site for s in crimps],
+        coherent=coherent,
+        coherence_reason=coherence_reason,
+        red_flags=flags,
+        urgency=urgency,
+        urgency_message=content.red_flags.urgency_messages[urgency],
+        unanswered=unanswered,
+        partial=bool(unanswered) or answers.red_flags is None,
+        caveats=caveats,
+        origin=answers.origin,
+    )
