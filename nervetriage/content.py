@@ -8,6 +8,9 @@ shape and refuses content that does not fit, naming the file and the field.
 from __future__ import annotations
 
 import functools
+import types
+import typing
+from collections import Counter
 from pathlib import Path
 from typing import Any, Literal
 
@@ -101,6 +104,12 @@ class SignsFile(_Model):
             missing = REQUIRED_WEIGHTS[sign.number] - set(sign.weights)
             if missing:
                 raise ValueError(f"sign {sign.number} weights miss {sorted(missing)}")
+            unknown = set(sign.weights) - REQUIRED_WEIGHTS[sign.number]
+            if unknown:
+                raise ValueError(f"sign {sign.number} weights has unknown {sorted(unknown)}")
+            negative = sorted(k for k, v in sign.weights.items() if v < 0)
+            if negative:
+                raise ValueError(f"sign {sign.number} weights {negative} must not be negative (counter weights are subtracted)")
         return self
 
 
@@ -111,6 +120,51 @@ class QuestionsFile(_Model):
     slump_gate: list[str]
     slump_steps: list[str]
     slump_criteria: list[Question]
+    source: str = "uhan"
+
+
+def _literal_values(annotation: Any) -> set[str]:
+    """Every Literal value reachable in a type (dict keys only, not values), to check options."""
+    origin = typing.get_origin(annotation)
+    if origin is Literal:
+        return {str(v) for v in typing.get_args(annotation)}
+    args = typing.get_args(annotation)
+    if origin is dict:
+        args = args[:1]
+    found: set[str] = set()
+    for arg in args:
+        found |= _literal_values(arg)
+    return found
+
+
+def _unwrap_model(annotation: Any) -> type[BaseModel] | None:
+    """The pydantic model inside ``Model`` or ``Model | None``, if any."""
+    candidates = [annotation]
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        candidates = list(typing.get_args(annotation))
+    for candidate in candidates:
+        if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+            return candidate
+    return None
+
+
+def check_question_field(question: Question) -> str | None:
+    """Why a question's ``field`` does not name an Answers field (or its options do not fit), else None."""
+    from nervetriage.models import Answers
+
+    model: type[BaseModel] | None = Answers
+    annotation: Any = None
+    for part in question.field.split("."):
+        if model is None or part not in model.model_fields:
+            return f"question field {question.field!r} is not a field of the answers"
+        annotation = model.model_fields[part].annotation
+        model = _unwrap_model(annotation)
+    allowed = _literal_values(annotation)
+    if question.options and allowed:
+        unknown = sorted(set(question.options) - allowed)
+        if unknown:
+            return f"question {question.field!r} has options {unknown} that the answers do not accept"
+    return None
 
 
 # ----------------------------------------------------------------------- anatomy
@@ -211,6 +265,23 @@ class BandInfo(_Model):
     meaning: str
 
 
+REQUIRED_MODIFIERS: frozenset[str] = frozenset(
+    {
+        "neck_yes",
+        "slump_positive",
+        "slump_negative",
+        "site_each",
+        "site_cap",
+        "coherent",
+        "incoherent_counter",
+        "bilateral_soreness_counter",
+    }
+)
+REQUIRED_MODIFIER_TEXT: frozenset[str] = frozenset(
+    {"neck_yes", "slump_positive", "slump_negative", "sites", "coherent", "incoherent_counter", "bilateral_soreness_counter"}
+)
+
+
 class ScoringFile(_Model):
     bands: list[BandInfo]
     modifiers: dict[str, float]
@@ -223,18 +294,17 @@ class ScoringFile(_Model):
         ordered = sorted(self.bands, key=lambda b: b.min_score)
         if [b.id for b in ordered] != ["unlikely", "possible", "likely"] or ordered[0].min_score != 0:
             raise ValueError("bands must be unlikely (from 0), possible, likely in rising order")
-        needed = {
-            "neck_yes",
-            "slump_positive",
-            "slump_negative",
-            "site_each",
-            "site_cap",
-            "coherent",
-            "bilateral_soreness_counter",
-        }
-        missing = needed - set(self.modifiers)
+        if len({b.min_score for b in self.bands}) != len(self.bands):
+            raise ValueError("bands must start at different scores")
+        missing = REQUIRED_MODIFIERS - set(self.modifiers)
         if missing:
             raise ValueError(f"modifiers miss {sorted(missing)}")
+        negative = sorted(k for k, v in self.modifiers.items() if v < 0)
+        if negative:
+            raise ValueError(f"modifiers {negative} must not be negative (counter modifiers are subtracted)")
+        missing_text = REQUIRED_MODIFIER_TEXT - set(self.modifier_text)
+        if missing_text:
+            raise ValueError(f"modifier_text misses {sorted(missing_text)}")
         return self
 
 
@@ -297,9 +367,9 @@ class Content(_Model):
             need_source(f"signs.yaml sign {sign.number}", sign.source)
         for region in self.regions:
             need_source(f"regions.yaml region {region.id}", region.source)
-            for nerve in region.nerves:
-                if nerve not in nerve_ids:
-                    problems.append(f"regions.yaml region {region.id}: unknown nerve {nerve!r}")
+            for nerve_id in region.nerves:
+                if nerve_id not in nerve_ids:
+                    problems.append(f"regions.yaml region {region.id}: unknown nerve {nerve_id!r}")
             for extra in region.also_consider:
                 need_source(f"regions.yaml region {region.id} also_consider", extra.source)
                 if extra.nerve not in nerve_ids:
@@ -322,8 +392,31 @@ class Content(_Model):
                 if ref not in flag_ids:
                     problems.append(f"redflags.yaml combination {combo.id}: unknown flag {ref!r}")
         need_source("scoring.yaml", self.scoring.source)
+        need_source("questions.yaml", self.questions.source)
         for advice in self.advice.advice:
             need_source(f"advice.yaml {advice.id}", advice.source)
+        for where, ids in (
+            ("sources.yaml sources", [s.id for s in self.sources]),
+            ("regions.yaml regions", [r.id for r in self.regions]),
+            ("regions.yaml sites", [s.id for s in self.sites]),
+            ("nerves.yaml landmarks", [lm.id for lm in self.landmarks]),
+            ("nerves.yaml nerves", [n.id for n in self.nerves]),
+            ("redflags.yaml flags and mimics", [f.id for f in [*self.red_flags.flags, *self.red_flags.mimics]]),
+            ("advice.yaml advice", [a.id for a in self.advice.advice]),
+        ):
+            twice = sorted(i for i, n in Counter(ids).items() if n > 1)
+            if twice:
+                problems.append(f"{where}: ids listed twice {twice}")
+        for nerve in self.nerves:
+            if nerve.family not in nerve_ids:
+                problems.append(f"nerves.yaml nerve {nerve.id}: family {nerve.family!r} is not a nerve id")
+        questions = [(f"signs.yaml sign {sign.number}", q) for sign in self.signs for q in sign.questions]
+        questions += [(f"questions.yaml steps.{step}", q) for step, qs in self.questions.steps.items() for q in qs]
+        questions += [("questions.yaml slump_criteria", q) for q in self.questions.slump_criteria]
+        for where, question in questions:
+            problem = check_question_field(question)
+            if problem:
+                problems.append(f"{where}: {problem}")
         if problems:
             raise ValueError("; ".join(problems))
         return self

@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION: Literal[1] = 1
 
 Side = Literal["left", "right", "both"]
 Duration = Literal["under_2_weeks", "2_to_6_weeks", "6_to_12_weeks", "3_to_12_months", "over_a_year"]

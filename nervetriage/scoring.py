@@ -17,6 +17,7 @@ from nervetriage.models import (
     Assessment,
     Band,
     RegionPain,
+    Side,
     SignResult,
     SuspectedNerve,
     TriggeredFlag,
@@ -24,7 +25,9 @@ from nervetriage.models import (
 )
 
 NEURAL_QUALITIES = frozenset({"pins_and_needles", "tingling", "numbness", "burning", "electric"})
-SORENESS_QUALITIES = frozenset({"dull_ache", "tightness"})
+# Treatments that, per the article, ease nerve pain for a while too: "helped" only counts
+# against a nerve when the pain does not come back on running again.
+EASES_NERVE_PAIN_TOO = frozenset({"rest"})
 
 
 def _label(content: Content, field: str, value: str) -> str:
@@ -46,6 +49,9 @@ def _sign1(answers: Answers, content: Content) -> tuple[SignResult, list[Adjustm
     failed = [t for t, o in s1.treatments.items() if o == "no_change"]
     worse = [t for t, o in s1.treatments.items() if o == "worse"]
     helped = [t for t, o in s1.treatments.items() if o == "helped"]
+    if s1.returns_when_running:
+        # Rest easing the pain until running resumes is the article's nerve pattern, not a cure.
+        helped = [t for t in helped if t not in EASES_NERVE_PAIN_TOO]
     if failed:
         points += w["no_change"] * len(failed)
         names = ", ".join(_label(content, "sign1.treatments", t) for t in failed)
@@ -75,7 +81,7 @@ def _sign1(answers: Answers, content: Content) -> tuple[SignResult, list[Adjustm
         number=1,
         title=sign.title,
         answered=answered,
-        points=min(points, sign.max_points),
+        points=round(min(points, sign.max_points), 2),
         max_points=sign.max_points,
         reasons=reasons,
     )
@@ -100,7 +106,7 @@ def _sign2(answers: Answers, content: Content, bilateral_only: bool) -> tuple[Si
             reasons.append(f"{names.capitalize()} can come from a nerve too, but count for little alone.")
     elif qualities is not None:
         reasons.append("None of the listed sensations.")
-    if bilateral_only and not (set(qualities or []) & NEURAL_QUALITIES):
+    if bilateral_only and qualities is not None and not (set(qualities) & NEURAL_QUALITIES):
         weight = content.scoring.modifiers["bilateral_soreness_counter"]
         counter.append(
             Adjustment(
@@ -114,7 +120,7 @@ def _sign2(answers: Answers, content: Content, bilateral_only: bool) -> tuple[Si
         number=2,
         title=sign.title,
         answered=qualities is not None,
-        points=min(points, sign.max_points),
+        points=round(min(points, sign.max_points), 2),
         max_points=sign.max_points,
         reasons=reasons,
     )
@@ -159,7 +165,7 @@ def _sign3(answers: Answers, content: Content) -> tuple[SignResult, list[Adjustm
         number=3,
         title=sign.title,
         answered=answered,
-        points=min(points, sign.max_points),
+        points=round(min(points, sign.max_points), 2),
         max_points=sign.max_points,
         reasons=reasons,
     )
@@ -195,7 +201,7 @@ def _sign4(answers: Answers, content: Content) -> tuple[SignResult, list[Adjustm
         number=4,
         title=sign.title,
         answered=answered,
-        points=min(points, sign.max_points),
+        points=round(min(points, sign.max_points), 2),
         max_points=sign.max_points,
         reasons=reasons,
     )
@@ -227,7 +233,7 @@ def _sign5(answers: Answers, content: Content) -> SignResult:
         number=5,
         title=sign.title,
         answered=answered,
-        points=min(points, sign.max_points),
+        points=round(min(points, sign.max_points), 2),
         max_points=sign.max_points,
         reasons=reasons,
     )
@@ -265,7 +271,7 @@ def _sign6(answers: Answers, content: Content) -> tuple[SignResult, list[Adjustm
         number=6,
         title=sign.title,
         answered=answered,
-        points=min(points, sign.max_points),
+        points=round(min(points, sign.max_points), 2),
         max_points=sign.max_points,
         reasons=reasons,
     )
@@ -280,7 +286,7 @@ def rank_nerves(regions: list[RegionPain], answers: Answers, content: Content) -
     weight: dict[str, float] = defaultdict(float)
     reasons: dict[str, list[str]] = defaultdict(list)
     where: dict[str, list[str]] = defaultdict(list)
-    sides: dict[str, set[str]] = defaultdict(set)
+    sides: dict[str, set[Side]] = defaultdict(set)
     for pain in regions:
         region = content.region(pain.region)
         factor = 0.5 + pain.intensity / 10
@@ -290,7 +296,8 @@ def rank_nerves(regions: list[RegionPain], answers: Answers, content: Content) -
             where[nerve_id].append(region.id)
             sides[nerve_id].add(pain.side)
         for extra in region.also_consider:
-            weight[extra.nerve] += 1 * factor
+            if extra.nerve not in region.nerves:  # a note on a listed nerve adds a reason, not weight
+                weight[extra.nerve] += 1 * factor
             reasons[extra.nerve].append(f"{region.label}: {extra.reason}")
             where[extra.nerve].append(region.id)
             sides[extra.nerve].add(pain.side)
@@ -305,7 +312,7 @@ def rank_nerves(regions: list[RegionPain], answers: Answers, content: Content) -
         nerve = content.nerve(nerve_id)
         side_set = sides[nerve_id]
         if "both" in side_set or {"left", "right"} <= side_set:
-            side_list: list = ["both"]
+            side_list: list[Side] = ["both"]
         else:
             side_list = sorted(side_set)
         result.append(
@@ -320,6 +327,16 @@ def rank_nerves(regions: list[RegionPain], answers: Answers, content: Content) -
             )
         )
     return result
+
+
+def is_bilateral(regions: list[RegionPain]) -> bool:
+    """True when every painful region hurts on both sides (marked "both" or listed left and right)."""
+    if not regions:
+        return False
+    sides: dict[str, set[str]] = defaultdict(set)
+    for pain in regions:
+        sides[pain.region] |= {"left", "right"} if pain.side == "both" else {pain.side}
+    return all(s == {"left", "right"} for s in sides.values())
 
 
 def fits_one_nerve(regions: list[RegionPain], content: Content) -> tuple[bool | None, str]:
@@ -388,11 +405,13 @@ def _band(score: int, content: Content) -> Band:
 
 def assess(answers: Answers, content: Content | None = None) -> Assessment:
     """Score validated answers against the article's six signs and screen for red flags."""
-    content = content or load_content()
+    if content is None:
+        content = load_content()
     mods = content.scoring.modifiers
     text = content.scoring.modifier_text
     lower_limb = list(answers.regions)
-    bilateral_only = bool(lower_limb) and all(r.side == "both" for r in lower_limb)
+    bilateral_only = is_bilateral(lower_limb)
+    neural_qualities = bool(set(answers.sign2.qualities or []) & NEURAL_QUALITIES)
 
     counter: list[Adjustment] = []
     s1, c1 = _sign1(answers, content)
@@ -406,12 +425,18 @@ def assess(answers: Answers, content: Content | None = None) -> Assessment:
 
     modifiers: list[Adjustment] = []
     if answers.neck_changes_legs == "yes":
-        modifiers.append(Adjustment(id="neck", label="Neck movement changes leg symptoms", points=mods["neck_yes"], reason=text["neck_yes"]))
+        modifiers.append(
+            Adjustment(id="neck", label="Neck movement changes leg symptoms", points=mods["neck_yes"], reason=text["neck_yes"])
+        )
     if answers.slump is not None and answers.slump.done:
         if answers.slump.positive:
-            modifiers.append(Adjustment(id="slump", label="Slump self-check positive", points=mods["slump_positive"], reason=text["slump_positive"]))
+            modifiers.append(
+                Adjustment(id="slump", label="Slump self-check positive", points=mods["slump_positive"], reason=text["slump_positive"])
+            )
         else:
-            counter.append(Adjustment(id="slump", label="Slump self-check not positive", points=-mods["slump_negative"], reason=text["slump_negative"]))
+            counter.append(
+                Adjustment(id="slump", label="Slump self-check not positive", points=-mods["slump_negative"], reason=text["slump_negative"])
+            )
     crimps = [s for s in answers.sites if s.pain or s.stiffness]
     if crimps:
         labels = {site.id: site.label.lower() for site in content.sites}
@@ -425,11 +450,17 @@ def assess(answers: Answers, content: Content | None = None) -> Assessment:
             )
         )
     coherent, coherence_reason = fits_one_nerve(lower_limb, content)
-    if coherent:
+    if coherent and neural_qualities:
+        # A plausible map counts when there are nerve-like sensations to map (NeuPSIG "possible").
         modifiers.append(Adjustment(id="coherent", label="Fits one nerve's territory", points=mods["coherent"], reason=coherence_reason))
     elif coherent is False and len(lower_limb) >= 2 and not bilateral_only:
         counter.append(
-            Adjustment(id="incoherent", label="Does not fit one nerve", points=-mods["incoherent_counter"], reason=text["incoherent_counter"])
+            Adjustment(
+                id="incoherent",
+                label="Does not fit one nerve",
+                points=-mods["incoherent_counter"],
+                reason=text["incoherent_counter"],
+            )
         )
 
     raw = sum(s.points for s in signs) + sum(m.points for m in modifiers) + sum(c.points for c in counter)
@@ -448,9 +479,15 @@ def assess(answers: Answers, content: Content | None = None) -> Assessment:
     if unanswered:
         caveats.insert(0, f"Signs {', '.join(map(str, unanswered))} were not answered; answering them could change the result.")
     if answers.red_flags is None:
+        if answers.sign5.night:
+            caveats.insert(0, "You have pain at night: please answer the safety questions, since night pain can need a doctor.")
         caveats.insert(0, "The safety questions were not answered yet.")
     if bilateral_only or any(r.side == "both" for r in lower_limb):
         caveats.append("Symptoms on both sides deserve the safety questions first: nerve problems are usually one-sided.")
+    if answers.duration == "under_2_weeks" and s5.points > 0:
+        caveats.append("In the first days after an injury any fresh tissue damage can hurt at rest; this sign means more if it lasts.")
+    if answers.onset == "after_fall":
+        caveats.append("After a fall, a bone injury should be ruled out before treating it as a nerve problem.")
 
     return Assessment(
         score=score,
