@@ -1,14 +1,5 @@
-"""NerveTriage entry point: the navigation frame. Pages live in pages/ and are layout only."""
+"""NerveTriage entry point: the frame (navigation, banners, progress) around the pages."""
 
-import streamlit as st
+from nervetriage.ui.frame import run_app
 
-st.set_page_config(page_title="NerveTriage", page_icon="🦶", layout="centered")
-
-PAGES = [
-    st.Page("pages/welcome.py", title="Welcome", url_path="welcome", default=True),
-    st.Page("pages/where.py", title="Where it hurts", url_path="where"),
-    st.Page("pages/results.py", title="Results", url_path="results"),
-    st.Page("pages/learn.py", title="Learn", url_path="learn"),
-]
-
-st.navigation(PAGES).run()
+run_app()

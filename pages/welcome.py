@@ -1,4 +1,52 @@
+"""Welcome: what the check does and does not do, privacy, the disclaimer, Start, examples."""
+
+from __future__ import annotations
+
 import streamlit as st
 
-st.title('welcome')
-st.write('Placeholder page; being built.')
+from nervetriage.examples import load_examples
+from nervetriage.ui import sharing
+from nervetriage.ui.frame import ensure_frame
+from nervetriage.ui.nav import STEPS, page_file
+from nervetriage.ui.state import set_answers
+from nervetriage.ui_text import load_ui_text
+
+ensure_frame()
+
+ui = load_ui_text()
+text = ui.welcome
+
+st.title(ui.app_title)
+st.markdown(f"#### {ui.tagline}")
+
+left, right = st.columns(2)
+with left, st.container(border=True):
+    st.markdown("**What it does**")
+    st.markdown("\n".join(f"- {line}" for line in text.does))
+with right, st.container(border=True):
+    st.markdown("**What it does not do**")
+    st.markdown("\n".join(f"- {line}" for line in text.does_not))
+
+st.info(text.privacy, icon=":material/lock:")
+st.warning(text.disclaimer, icon=":material/medical_information:")
+st.caption(text.time)
+if st.button(text.start, key="welcome_start", type="primary", icon=":material/arrow_forward:"):
+    st.switch_page(page_file(STEPS[0]))
+
+st.subheader(text.example_heading)
+st.caption(text.example_help)
+examples = {e.id: e for e in load_examples()}
+chosen = st.selectbox(
+    "Example runner",
+    options=list(examples),
+    format_func=lambda eid: examples[eid].title,
+    key="welcome_example",
+)
+if chosen:
+    st.write(examples[chosen].story)
+    if st.button(text.example_button, key="welcome_load_example", icon=":material/play_arrow:"):
+        set_answers(examples[chosen].fresh_answers())
+        st.switch_page(page_file("results"))
+
+st.divider()
+sharing.upload_panel()

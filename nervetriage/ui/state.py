@@ -42,3 +42,31 @@ def reset_answers() -> None:
     for key in list(st.session_state.keys()):
         del st.session_state[key]
     st.session_state[ANSWERS_KEY] = Answers()
+
+
+def get_field(answers: Answers, path: str) -> Any:
+    """Read a dotted ``field`` path from content (``sign5.sitting``) out of ``answers``."""
+    value: Any = answers
+    for part in path.split("."):
+        value = getattr(value, part)
+    return value
+
+
+def with_field(answers: Answers, path: str, value: Any) -> Answers:
+    """A validated copy of ``answers`` with the dotted ``path`` set to ``value``."""
+    data = answers.model_dump()
+    parts = path.split(".")
+    target = data
+    for part in parts[:-1]:
+        if target.get(part) is None:
+            target[part] = {}
+        target = target[part]
+    target[parts[-1]] = value
+    return Answers.model_validate(data)
+
+
+def update_field(path: str, value: Any) -> Answers:
+    """Write one answer back (called from widget callbacks) and store the new answers."""
+    answers = with_field(get_answers(), path, value)
+    set_answers(answers)
+    return answers

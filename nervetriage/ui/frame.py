@@ -1,0 +1,118 @@
+"""The app frame: navigation, banners, progress, Back/Next and Reset around every page.
+
+``run_app`` is the whole of app.py. Every page file starts with ``ensure_frame()``:
+when Streamlit runs a page file on its own (a deep link to a freshly started server runs
+``pages/x.py`` through the legacy pages-directory mode, without app.py), the guard runs
+the frame itself, which renders that same page inside it, and then stops the bare run.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import streamlit as st
+
+from nervetriage.models import Assessment
+from nervetriage.scoring import assess
+from nervetriage.ui import sharing
+from nervetriage.ui.nav import STEPS, WELCOME, build_pages, next_page, page_file, previous_page, step_number
+from nervetriage.ui.state import get_answers, reset_answers
+from nervetriage.ui_text import load_ui_text
+
+_local = threading.local()
+URGENT_LEVELS = ("emergency", "urgent")
+
+
+def inside_frame() -> bool:
+    """True while a page is being run by ``run_app`` on this script thread."""
+    return getattr(_local, "depth", 0) > 0
+
+
+def ensure_frame() -> None:
+    """Call first in every page: renders the frame when app.py did not run."""
+    if not inside_frame():
+        run_app()
+        st.stop()
+
+
+def run_app() -> None:
+    """Set up the page, restore a shared link, then run the chosen page inside the frame."""
+    text = load_ui_text()
+    st.set_page_config(page_title=text.app_title, page_icon="🦶", layout="centered", initial_sidebar_state="auto")
+    sharing.restore_from_url()
+    sections, by_id = build_pages()
+    page = st.navigation(sections, position="sidebar", expanded=True)
+    page_id = _page_id(page, by_id)
+    _sidebar()
+    answers = get_answers()
+    assessment = assess(answers)
+    sharing.origin_banner(answers)
+    urgent_banner(assessment)
+    _progress(page_id)
+    _local.depth = getattr(_local, "depth", 0) + 1
+    try:
+        page.run()
+    finally:
+        _local.depth -= 1
+    _footer(page_id)
+
+
+def _page_id(page: st.Page, by_id: dict[str, st.Page]) -> str:
+    for page_id, candidate in by_id.items():
+        if candidate is page:
+            return page_id
+    return page.url_path or WELCOME
+
+
+def urgent_banner(assessment: Assessment) -> None:
+    """The urgent guidance, shown on every page once an emergency/urgent answer is given."""
+    if assessment.urgency not in URGENT_LEVELS:
+        return
+    lines = [assessment.urgency_message, ""]
+    for flag in assessment.red_flags:
+        if flag.level in URGENT_LEVELS:
+            lines.append(f"- **{flag.title}.** {flag.action}")
+    st.error("\n".join(lines), icon=":material/emergency:")
+
+
+def _progress(page_id: str) -> None:
+    number = step_number(page_id)
+    if number is None:
+        return
+    label = load_ui_text().labels.progress.format(n=number, total=len(STEPS))
+    st.progress(number / len(STEPS), text=label)
+
+
+def _footer(page_id: str) -> None:
+    labels = load_ui_text().labels
+    back = previous_page(page_id)
+    forward = next_page(page_id)
+    if page_id == WELCOME or (back is None and forward is None):
+        return
+    st.divider()
+    left, right = st.columns(2)
+    if back is not None and left.button(labels.back, key="nav_back", width="stretch"):
+        st.switch_page(page_file(back))
+    if forward is not None:
+        caption = labels.to_results if forward == "results" else labels.next
+        if right.button(caption, key="nav_next", type="primary", width="stretch"):
+            st.switch_page(page_file(forward))
+
+
+def _sidebar() -> None:
+    labels = load_ui_text().labels
+    with st.sidebar:
+        if st.button(labels.reset, key="nav_reset", icon=":material/restart_alt:"):
+            _confirm_reset()
+
+
+@st.dialog(load_ui_text().labels.reset_title)
+def _confirm_reset() -> None:
+    labels = load_ui_text().labels
+    st.write(labels.reset_body)
+    left, right = st.columns(2)
+    if left.button(labels.reset_confirm, key="reset_confirm", type="primary", width="stretch"):
+        reset_answers()
+        st.switch_page(page_file(WELCOME))
+    if right.button(labels.reset_cancel, key="reset_cancel", width="stretch"):
+        st.rerun()

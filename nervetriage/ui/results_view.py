@@ -1,0 +1,165 @@
+"""The pieces of the Results page: safety first, the band, the chart, nerves, next steps.
+
+Everything shown is read from the ``Assessment`` (and content); nothing is scored here.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from nervetriage.content import Advice, load_content
+from nervetriage.models import Assessment
+from nervetriage.ui.nav import page_file, sign_page
+from nervetriage.ui_text import load_ui_text
+
+POSITIVE = "#1f6f78"
+NEGATIVE = "#c0602a"
+BAND_ICONS = {"unlikely": ":material/fitness_center:", "possible": ":material/help:", "likely": ":material/bolt:"}
+
+
+def contributions(assessment: Assessment) -> pd.DataFrame:
+    """One row per sign, modifier and counter-evidence: what moved the score and why."""
+    rows: list[dict[str, object]] = []
+    for sign in assessment.signs:
+        why = " ".join(sign.reasons) if sign.answered else load_ui_text().labels.not_answered
+        rows.append({"What": f"Sign {sign.number}: {sign.title}", "Points": round(sign.points, 1), "Why": why})
+    for item in assessment.modifiers:
+        rows.append({"What": item.label, "Points": round(item.points, 1), "Why": item.reason})
+    for item in assessment.counter_evidence:
+        rows.append({"What": item.label, "Points": round(item.points, 1), "Why": item.reason})
+    return pd.DataFrame(rows, columns=["What", "Points", "Why"])
+
+
+def contribution_figure(table: pd.DataFrame) -> go.Figure:
+    """Horizontal bars: right for evidence towards a nerve, left for counter-evidence."""
+    shown = table.iloc[::-1]
+    colours = [POSITIVE if p >= 0 else NEGATIVE for p in shown["Points"]]
+    names = [_wrap(str(w)) for w in shown["What"]]
+    fig = go.Figure(
+        go.Bar(
+            x=shown["Points"],
+            y=names,
+            orientation="h",
+            marker_color=colours,
+            text=[f"{p:+g}" for p in shown["Points"]],
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{y}: %{x:+g} points<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        height=70 + 34 * len(shown),
+        margin={"l": 10, "r": 30, "t": 10, "b": 30},
+        xaxis={"title": "points", "zeroline": True, "zerolinecolor": "#1d2b2f", "fixedrange": True},
+        yaxis={"automargin": True, "fixedrange": True},
+        plot_bgcolor="rgba(0,0,0,0)",
+        paper_bgcolor="rgba(0,0,0,0)",
+        font={"size": 13},
+    )
+    return fig
+
+
+def _wrap(text: str, width: int = 28) -> str:
+    words, lines, line = text.split(), [], ""
+    for word in words:
+        if line and len(line) + len(word) + 1 > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    lines.append(line)
+    return "<br>".join(lines)
+
+
+def safety_first(assessment: Assessment) -> None:
+    """Flags below the urgent level (the frame's banner already shows urgent ones)."""
+    others = [f for f in assessment.red_flags if f.level == "professional"]
+    if not others:
+        return
+    lines = [assessment.urgency_message if assessment.urgency == "professional" else "", ""]
+    lines += [f"- **{f.title}.** {f.action}" for f in others]
+    st.warning("\n".join(lines).strip(), icon=":material/medical_services:")
+
+
+def band_section(assessment: Assessment) -> None:
+    text = load_ui_text().results
+    st.subheader(text.band_heading)
+    st.markdown(f"### {assessment.band_label}")
+    st.caption(f"{text.score}: {assessment.score} / 100")
+    st.write(assessment.band_meaning)
+    st.info(text.does_not_mean, icon=":material/info:")
+
+
+def partial_notice(assessment: Assessment, safety_answered: bool) -> None:
+    """Say what is missing, with a link to each step that would fill it in."""
+    if not assessment.partial:
+        return
+    text = load_ui_text().results
+    content = load_content()
+    with st.container(border=True):
+        st.markdown(f"**{text.partial}**")
+        for number in assessment.unanswered:
+            st.page_link(page_file(sign_page(number)), label=f"Sign {number}: {content.sign(number).title}", icon=":material/edit:")
+        if not safety_answered:
+            st.page_link(page_file("safety"), label=text.safety_unanswered, icon=":material/health_and_safety:")
+
+
+def chart_section(assessment: Assessment) -> None:
+    text = load_ui_text().results
+    st.subheader(text.chart_heading)
+    st.caption(text.chart_help)
+    table = contributions(assessment)
+    st.plotly_chart(
+        contribution_figure(table),
+        key="results_chart",
+        config={"displayModeBar": False, "responsive": True},
+        width="stretch",
+    )
+    with st.expander(text.table_caption, icon=":material/table:"):
+        st.table(table.set_index("What"))
+
+
+def nerves_section(assessment: Assessment) -> None:
+    text = load_ui_text().results
+    st.subheader(text.nerves_heading)
+    if not assessment.nerves:
+        st.write(text.nerves_none)
+        return
+    if assessment.coherent is not None:
+        icon = ":material/check_circle:" if assessment.coherent else ":material/info:"
+        st.markdown(f"{icon} {assessment.coherence_reason}")
+    for nerve in assessment.nerves[:4]:
+        sides = ", ".join(nerve.sides)
+        with st.expander(f"{nerve.name} ({nerve.roots}) · {sides}"):
+            st.markdown("\n".join(f"- {reason}" for reason in nerve.reasons))
+    if len(assessment.nerves) > 4:
+        rest = ", ".join(n.name for n in assessment.nerves[4:])
+        st.caption(f"Also possible, less likely: {rest}.")
+
+
+def caveats_section(assessment: Assessment) -> None:
+    st.subheader(load_ui_text().results.caveats_heading)
+    st.markdown("\n".join(f"- {c}" for c in assessment.caveats))
+
+
+def advice_for(band: str) -> list[Advice]:
+    """Advice that applies to this band: always, the band's own, and 'sensitive' when nerve involvement is possible."""
+    wanted = {"always", band}
+    if band in ("possible", "likely"):
+        wanted.add("sensitive")
+    return [a for a in load_content().advice.advice if a.when in wanted]
+
+
+def next_steps_section(assessment: Assessment) -> None:
+    text = load_ui_text().results
+    content = load_content()
+    st.subheader(text.next_heading)
+    for item in advice_for(assessment.band):
+        with st.container(border=True):
+            st.markdown(f"**{item.title}**")
+            st.write(item.text)
+    if assessment.band in ("possible", "likely"):
+        st.markdown(f"**{text.avoid_heading}:**")
+        st.markdown("\n".join(f"- {line}" for line in content.advice.avoid_while_sensitive))

@@ -1,0 +1,164 @@
+"""Widgets as views of the one ``Answers`` object.
+
+Every widget gets a key derived from the question's dotted ``field``; its value is set
+from the answers on every run (so it survives page changes), and its ``on_change``
+callback writes the new value back. ``None`` stays "not answered", distinct from "no".
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from nervetriage.content import Question
+from nervetriage.ui.state import get_answers, get_field, update_field
+from nervetriage.ui_text import load_ui_text
+
+SLIDER_STEPS: list[int | None] = [None, *range(11)]
+
+
+def widget_key(field: str, suffix: str = "") -> str:
+    """The session-state key of the widget bound to ``field`` (tests use it too)."""
+    return f"q:{field}{':' + suffix if suffix else ''}"
+
+
+def _sync(key: str, value: Any) -> None:
+    """Show the answer the Answers object holds, whatever the widget held before."""
+    st.session_state[key] = value
+
+
+def _write(field: str, key: str, convert: Any = None) -> None:
+    value = st.session_state.get(key)
+    update_field(field, convert(value) if convert else value)
+
+
+def render_question(question: Question) -> None:
+    """Render one content question with the widget its ``kind`` calls for."""
+    renderers = {
+        "checkbox": _checkbox,
+        "slider": _slider,
+        "choice": _choice,
+        "multi": _multi,
+        "yesno": _yesno,
+        "outcomes": _outcomes,
+    }
+    renderers[question.kind](question)
+
+
+def render_questions(questions: list[Question]) -> None:
+    for question in questions:
+        with st.container(border=True):
+            render_question(question)
+
+
+def _checkbox(q: Question) -> None:
+    key = widget_key(q.field)
+    _sync(key, bool(get_field(get_answers(), q.field)))
+    st.checkbox(q.label, key=key, help=q.help or None, on_change=_write, args=(q.field, key))
+
+
+def _slider(q: Question) -> None:
+    labels = load_ui_text().labels
+    key = widget_key(q.field)
+    current = get_field(get_answers(), q.field)
+    _sync(key, current)
+    st.select_slider(
+        q.label,
+        options=SLIDER_STEPS,
+        key=key,
+        format_func=lambda v: "–" if v is None else str(v),
+        on_change=_write,
+        args=(q.field, key),
+    )
+    if q.help:
+        st.caption(q.help)
+    if current is None:
+        st.caption(labels.slider_unset)
+
+
+def _choice(q: Question) -> None:
+    key = widget_key(q.field)
+    _sync(key, get_field(get_answers(), q.field))
+    st.radio(
+        q.label,
+        options=list(q.options),
+        format_func=lambda v: q.options.get(v, v),
+        key=key,
+        help=q.help or None,
+        on_change=_write,
+        args=(q.field, key),
+    )
+
+
+def _yesno(q: Question) -> None:
+    labels = load_ui_text().labels
+    key = widget_key(q.field)
+    _sync(key, get_field(get_answers(), q.field))
+    st.radio(
+        q.label,
+        options=[True, False],
+        format_func=lambda v: labels.yes if v else labels.no,
+        key=key,
+        horizontal=True,
+        on_change=_write,
+        args=(q.field, key),
+    )
+    if q.help:
+        st.caption(q.help)
+
+
+def _multi(q: Question) -> None:
+    """Pills for the options plus an explicit "none of these", so [] differs from None."""
+    labels = load_ui_text().labels
+    key = widget_key(q.field)
+    none_key = widget_key(q.field, "none")
+    current = get_field(get_answers(), q.field)
+    _sync(key, list(current or []))
+    _sync(none_key, current == [])
+
+    def pills_changed() -> None:
+        chosen = list(st.session_state.get(key) or [])
+        update_field(q.field, chosen or None)
+
+    def none_changed() -> None:
+        update_field(q.field, [] if st.session_state.get(none_key) else None)
+
+    st.pills(
+        q.label,
+        options=list(q.options),
+        format_func=lambda v: q.options.get(v, v),
+        selection_mode="multi",
+        key=key,
+        on_change=pills_changed,
+    )
+    st.checkbox(labels.none_labels.get(q.field, "None of these"), key=none_key, on_change=none_changed)
+
+
+def _outcomes(q: Question) -> None:
+    """One row per treatment: an empty row means "not tried"."""
+    labels = load_ui_text().labels
+    current: dict[str, str] = dict(get_field(get_answers(), q.field) or {})
+    st.markdown(f"**{q.label}**")
+    st.caption(q.help or labels.not_tried_hint)
+    for option, option_label in q.options.items():
+        key = widget_key(q.field, option)
+        _sync(key, current.get(option))
+
+        def changed(option: str = option, key: str = key) -> None:
+            latest = dict(get_field(get_answers(), q.field) or {})
+            value = st.session_state.get(key)
+            if value is None:
+                latest.pop(option, None)
+            else:
+                latest[option] = value
+            update_field(q.field, latest)
+
+        st.pills(
+            option_label,
+            options=list(labels.outcomes),
+            format_func=lambda v: labels.outcomes.get(v, v),
+            selection_mode="single",
+            key=key,
+            on_change=changed,
+        )

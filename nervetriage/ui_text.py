@@ -1,0 +1,171 @@
+"""Wording of the wizard's pages (content/ui.yaml), validated like the clinical content.
+
+Pure data: no streamlit here, so a typo in the wording file fails a plain unit test with
+the field named, rather than a page at run time.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from nervetriage.content import CONTENT_DIR, ContentError, read_yaml
+
+
+class _Text(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class WelcomeText(_Text):
+    does: list[str]
+    does_not: list[str]
+    privacy: str
+    disclaimer: str
+    start: str
+    example_heading: str
+    example_help: str
+    example_button: str
+    time: str
+
+
+class WhereText(_Text):
+    intro: str
+    regions_label: str
+    regions_placeholder: str
+    side_label: str
+    intensity_label: str
+    story_heading: str
+    sides: dict[str, str]
+
+
+class AlongText(_Text):
+    intro: str
+    stiff_label: str
+    pain_label: str
+    neck_heading: str
+
+
+class SelfCheckText(_Text):
+    intro: str
+    gate_heading: str
+    gate_lead: str
+    blocked: str
+    confirm: str
+    steps_heading: str
+    choice_label: str
+    choice_done: str
+    choice_skip: str
+    criteria_heading: str
+    skipped: str
+
+
+class SafetyText(_Text):
+    none_apply: str
+    flags_heading: str
+    mimics_heading: str
+    unanswered: str
+
+
+class ResultsText(_Text):
+    urgent_heading: str
+    band_heading: str
+    means: str
+    does_not_mean: str
+    chart_heading: str
+    chart_help: str
+    table_caption: str
+    nerves_heading: str
+    nerves_none: str
+    caveats_heading: str
+    partial: str
+    safety_unanswered: str
+    next_heading: str
+    avoid_heading: str
+    score: str
+
+
+class Labels(_Text):
+    yes: str
+    no: str
+    not_answered: str
+    slider_unset: str
+    back: str
+    next: str
+    to_results: str
+    progress: str
+    reset: str
+    reset_title: str
+    reset_body: str
+    reset_confirm: str
+    reset_cancel: str
+    none_labels: dict[str, str]
+    outcomes: dict[str, str]
+    not_tried_hint: str
+
+
+class LearnText(_Text):
+    diagram_heading: str
+    diagram_caption: str
+    diagram_alt: str
+
+
+PAGE_IDS = (
+    "welcome",
+    "where",
+    "along",
+    "sign1",
+    "sign2",
+    "sign3",
+    "sign4",
+    "sign5",
+    "sign6",
+    "selfcheck",
+    "safety",
+    "results",
+    "learn",
+    "physio",
+    "journal",
+)
+
+
+class UiText(_Text):
+    """Everything content/ui.yaml holds."""
+
+    source: str
+    app_title: str
+    tagline: str
+    nav: dict[str, str]
+    sections: dict[str, str]
+    welcome: WelcomeText
+    where: WhereText
+    along: AlongText
+    selfcheck: SelfCheckText
+    safety: SafetyText
+    results: ResultsText
+    labels: Labels
+    learn: LearnText
+    coming_soon: str
+
+    def model_post_init(self, context: object, /) -> None:
+        missing = [p for p in PAGE_IDS if p not in self.nav]
+        if missing:
+            raise ValueError(f"nav misses titles for {missing}")
+
+
+def load_ui_text_from(path: Path) -> UiText:
+    """Load and validate one ui.yaml file; errors name the file and field."""
+    raw = read_yaml(path)
+    try:
+        return UiText.model_validate(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "(top level)"
+        raise ContentError(f"{path.name}: field {where}: {first['msg']}") from exc
+
+
+@functools.cache
+def load_ui_text() -> UiText:
+    """The shipped wording, loaded once per process."""
+    return load_ui_text_from(CONTENT_DIR / "ui.yaml")

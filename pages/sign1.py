@@ -1,0 +1,7 @@
+"""Step: sign 1 of the article's six signs (questions come from content/signs.yaml)."""
+
+from nervetriage.ui.frame import ensure_frame
+from nervetriage.ui.steps import render_sign
+
+ensure_frame()
+render_sign(1)
