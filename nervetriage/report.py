@@ -1,0 +1,464 @@
+"""The PDF a runner hands to a clinician: one or two pages, read at a glance.
+
+Order follows what a clinician needs first: who and when, anything urgent, the band, the
+six signs with their points, what else moved the score, where it hurts (a body map drawn
+from the same geometry as the app, without a browser), the suspected nerves and why, the
+next steps and the limits of a self-screen. A Unicode font is embedded so that dashes,
+arrows and accented names print as typed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from fpdf import FPDF, FontFace, XPos, YPos
+
+from nervetriage.content import Content, load_content
+from nervetriage.models import Answers, Assessment
+
+FONT_DIR = Path(__file__).resolve().parent / "fonts"
+FONT = "DejaVu"
+
+RGB = tuple[int, int, int]
+INK: RGB = (33, 37, 41)
+MUTED: RGB = (96, 102, 110)
+RULE: RGB = (206, 212, 218)
+PANEL: RGB = (245, 247, 249)
+URGENT: RGB = (176, 32, 32)
+URGENT_FILL: RGB = (253, 236, 236)
+EXAMPLE_FILL: RGB = (255, 246, 214)
+BAND_COLOURS: dict[str, RGB] = {
+    "unlikely": (46, 125, 50),
+    "possible": (191, 110, 0),
+    "likely": (94, 53, 177),
+}
+LEVEL_WORDS = {"emergency": "EMERGENCY", "urgent": "URGENT", "professional": "CHECK FIRST"}
+SIDE_WORDS = {"left": "left", "right": "right", "both": "both sides"}
+
+DISCLAIMER = (
+    "NerveTriage is a self-assessment screen, not a diagnosis or a medical device. It translates the six signs of nerve-related "
+    "running pain described by physiotherapist Joe Uhan (iRunFar) into points; no validated questionnaire uses these signs. A "
+    "self-report can at most suggest that nerve involvement is possible: only a clinical examination, and sometimes tests, can "
+    "confirm it. The answers were entered by the runner and have not been checked."
+)
+
+
+class _Pdf(FPDF):
+    """FPDF with our footer: page number and the disclaimer's one-line reminder."""
+
+    def footer(self) -> None:
+        self.set_y(-11)
+        self.set_font(FONT, "", 7)
+        self.set_text_color(*MUTED)
+        self.cell(0, 4, "NerveTriage self-assessment – a screen, not a diagnosis", align="L")
+        self.set_x(self.l_margin)
+        self.cell(0, 4, f"page {self.page_no()} of {{nb}}", align="R")
+
+
+# --------------------------------------------------------------------------- pure helpers
+
+
+def next_steps(assessment: Assessment, content: Content | None = None) -> list[tuple[str, str]]:
+    """(title, text) pairs: urgent guidance first, then the advice that fits the band."""
+    content = content or load_content()
+    steps: list[tuple[str, str]] = []
+    if assessment.urgency != "none":
+        steps.append(("Safety first", assessment.urgency_message))
+    sensitive = assessment.band != "unlikely"
+    for advice in content.advice.advice:
+        if advice.when in ("always", assessment.band) or (advice.when == "sensitive" and sensitive):
+            text = advice.text
+            if advice.when == "sensitive":
+                text = "Some ordinary treatments can irritate a sensitive nerve: " + "; ".join(
+                    item.rstrip(".").lower() for item in content.advice.avoid_while_sensitive
+                ) + "."
+            steps.append((advice.title, text))
+    return steps
+
+
+def _journal_trend(answers: Answers) -> Any | None:
+    """The journal helper's verdict when that module is present (it is optional here)."""
+    if not answers.journal:
+        return None
+    try:
+        journal = importlib.import_module("nervetriage.journal")
+        return journal.assess_trend(list(answers.journal))
+    except Exception:  # an optional section must never stop the report
+        return None
+
+
+_CONTROL = dict.fromkeys([*range(0, 9), *range(11, 32), 127], " ") | {9: " "}
+
+
+def _clean(text: str) -> str:
+    """Typed text without control characters, which a PDF font has no glyph for."""
+    return text.translate(_CONTROL)
+
+
+GENERIC_REASON = ": a usual source of nerve pain here."
+
+
+def _nerve_lines(reasons: list[str]) -> list[str]:
+    """Fold the scorer's one-line-per-region reasons into "Fits: a, b" plus the specific ones."""
+    generic = [r.removesuffix(GENERIC_REASON) for r in reasons if r.endswith(GENERIC_REASON)]
+    specific = [r for r in reasons if not r.endswith(GENERIC_REASON)]
+    lines = [f"Usual source of pain in: {', '.join(g.lower() for g in generic)}."] if generic else []
+    return lines + specific
+
+
+def _first_sentence(text: str) -> str:
+    head, dot, _ = text.partition(". ")
+    return head + "." if dot else text
+
+
+def _points(value: float) -> str:
+    rounded = round(value, 1)
+    text = f"{rounded:g}"
+    return f"+{text}" if rounded > 0 else text.replace("-", "−")
+
+
+# --------------------------------------------------------------------------- writer
+
+
+class _Report:
+    """Lays the report out top to bottom on A4."""
+
+    def __init__(self, answers: Answers, assessment: Assessment, content: Content, today: dt.date) -> None:
+        self.answers = answers
+        self.a = assessment
+        self.content = content
+        self.today = today
+        pdf = _Pdf(orientation="P", unit="mm", format="A4")
+        pdf.set_margins(14, 13, 14)
+        pdf.set_auto_page_break(auto=True, margin=15)
+        pdf.add_font(FONT, "", str(FONT_DIR / "DejaVuSans.ttf"))
+        pdf.add_font(FONT, "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
+        pdf.set_title("NerveTriage self-assessment report")
+        pdf.set_author("NerveTriage")
+        pdf.set_creator("NerveTriage")
+        pdf.set_creation_date(dt.datetime.combine(today, dt.time(12, 0), tzinfo=dt.UTC))
+        pdf.alias_nb_pages()
+        pdf.add_page()
+        self.pdf = pdf
+
+    @property
+    def width(self) -> float:
+        return float(self.pdf.epw)
+
+    def font(self, size: float, bold: bool = False, colour: RGB = INK) -> None:
+        self.pdf.set_font(FONT, "B" if bold else "", size)
+        self.pdf.set_text_color(*colour)
+
+    def para(self, text: str, size: float = 8.5, bold: bool = False, colour: RGB = INK, h: float = 4.0, w: float = 0) -> None:
+        self.font(size, bold, colour)
+        self.pdf.multi_cell(w, h, _clean(text), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+    def heading(self, text: str) -> None:
+        self.ensure_space(18)
+        self.pdf.ln(2.5)
+        self.font(10.5, True)
+        self.pdf.cell(0, 5.5, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        y = self.pdf.get_y()
+        self.pdf.set_draw_color(*RULE)
+        self.pdf.set_line_width(0.3)
+        self.pdf.line(self.pdf.l_margin, y, self.pdf.l_margin + self.width, y)
+        self.pdf.ln(1.5)
+
+    def ensure_space(self, needed: float) -> None:
+        if self.pdf.get_y() + needed > self.pdf.h - self.pdf.b_margin:
+            self.pdf.add_page()
+
+    @contextmanager
+    def boxed(self, fill: RGB, border: RGB | None = None, pad: float = 2.5) -> Iterator[None]:
+        """Draw a filled panel behind whatever the block writes (single page blocks only)."""
+        pdf = self.pdf
+        x0, y0 = pdf.l_margin, pdf.get_y()
+        pdf.set_y(y0 + pad)
+        pdf.set_left_margin(x0 + pad + (1.5 if border else 0))
+        pdf.set_right_margin(pdf.r_margin + pad)
+        with pdf.local_context():
+            pdf.set_x(pdf.l_margin)
+            yield
+        y1 = pdf.get_y() + pad
+        pdf.set_left_margin(x0)
+        pdf.set_right_margin(pdf.r_margin - pad)
+        self._underlay(x0, y0, self.width, y1 - y0, fill, border)
+        pdf.set_y(y1 + 2)
+
+    def _underlay(self, x: float, y: float, w: float, h: float, fill: RGB, border: RGB | None) -> None:
+        """fpdf2 cannot draw behind text, so draw the panel last and move its bytes first in the page stream."""
+        pdf = self.pdf
+        contents = pdf.pages[pdf.page].contents
+        if not isinstance(contents, bytearray):  # not expected while building; skip the panel rather than hide text
+            return
+        before = len(contents)
+        with pdf.local_context():
+            pdf.set_fill_color(*fill)
+            pdf.rect(x, y, w, h, style="F")
+            if border:
+                pdf.set_fill_color(*border)
+                pdf.rect(x, y, 1.5, h, style="F")
+        drawn = bytes(contents[before:])
+        del contents[before:]
+        contents[:0] = drawn
+
+    # ------------------------------------------------------------------ sections
+
+    def header(self) -> None:
+        pdf = self.pdf
+        self.font(16, True)
+        pdf.cell(0, 8, "NerveTriage report", new_x=XPos.LMARGIN)
+        self.font(9, False, MUTED)
+        pdf.cell(0, 8, f"{self.today:%d %B %Y}".lstrip("0"), align="R", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.para("Self-assessment screen for nerve-related running pain, based on the six signs in Joe Uhan's iRunFar article.",
+                  8, colour=MUTED)
+        pdf.ln(1)
+        origin = self.answers.origin
+        if origin and origin.example:
+            title = self._example_title(origin.example)
+            with self.boxed(EXAMPLE_FILL):
+                self.para(f"Example case: {title}", 9, True)
+                self.para("These are invented answers for teaching, not a real person's.", 8, colour=MUTED)
+        elif origin and origin.clinic:
+            self.para(f"Link prepared by: {origin.clinic}", 9, True)
+        pdf.ln(1)
+
+    def _example_title(self, example_id: str) -> str:
+        try:
+            examples = importlib.import_module("nervetriage.examples")
+            return str(examples.get_example(example_id).title)
+        except Exception:  # the examples module is optional; the id is still informative
+            return example_id.replace("_", " ")
+
+    def urgent(self) -> None:
+        a = self.a
+        if a.urgency == "none":
+            return
+        with self.boxed(URGENT_FILL, URGENT):
+            self.para(f"{LEVEL_WORDS[a.urgency]}: read this first", 11, True, URGENT, h=5.5)
+            self.para(a.urgency_message, 9, h=4.4)
+            self.pdf.ln(1)
+            for flag in a.red_flags:
+                self.para(f"• {flag.title} ({LEVEL_WORDS.get(flag.level, flag.level).lower()})", 8.5, True, h=4.2)
+                self.pdf.set_x(self.pdf.l_margin + 3)
+                self.para(flag.action, 8.5, w=self.width - 3)
+
+    def band(self) -> None:
+        a = self.a
+        colour = BAND_COLOURS[a.band]
+        with self.boxed(PANEL, colour):
+            self.font(8, True, MUTED)
+            self.pdf.cell(0, 4, "RESULT OF THE SCREEN", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            self.font(14, True, colour)
+            self.pdf.cell(self.width - 40, 7, a.band_label)
+            self.font(10, True)
+            self.pdf.cell(0, 7, f"score {a.score} / 100", align="R", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            self.para(a.band_meaning, 8.5, h=4.2)
+            if a.urgency != "none":
+                self.para("The safety guidance above outranks this band.", 8, True, URGENT)
+            if a.partial:
+                missing = []
+                if a.unanswered:
+                    missing.append(f"signs {', '.join(map(str, a.unanswered))} not answered")
+                if self.answers.red_flags is None:
+                    missing.append("safety questions not answered")
+                self.para("Partial answers: " + "; ".join(missing) + ".", 8, True, MUTED)
+
+    def signs(self) -> None:
+        self.heading("The six signs")
+        pdf = self.pdf
+        self.font(8)
+        widths = (8, 52, 22, self.width - 82)
+        heading_style = FontFace(emphasis="BOLD", color=MUTED, fill_color=(255, 255, 255), size_pt=7.5)
+        with pdf.table(
+            col_widths=widths,
+            width=self.width,
+            line_height=3.9,
+            text_align=("LEFT", "LEFT", "RIGHT", "LEFT"),
+            headings_style=heading_style,
+            borders_layout="HORIZONTAL_LINES",
+            padding=(1.1, 1.2),
+            v_align="TOP",
+        ) as table:
+            head = table.row()
+            for text in ("#", "Sign", "Points", "What the answers say"):
+                head.cell(text)
+            for sign in self.a.signs:
+                row = table.row()
+                row.cell(str(sign.number), style=FontFace(emphasis="BOLD"))
+                row.cell(sign.title, style=FontFace(emphasis="BOLD"))
+                if sign.answered:
+                    row.cell(f"{_points(sign.points)} of {sign.max_points:g}")
+                    row.cell(" ".join(sign.reasons) or "—")
+                else:
+                    grey = FontFace(color=MUTED)
+                    row.cell("—", style=grey)
+                    row.cell("Not answered.", style=grey)
+
+    def adjustments(self) -> None:
+        items = [*self.a.modifiers, *self.a.counter_evidence]
+        if not items:
+            return
+        self.heading("Other findings and counter-evidence")
+        with self.pdf.table(
+            col_widths=(52, 14, self.width - 66),
+            width=self.width,
+            line_height=3.9,
+            text_align=("LEFT", "RIGHT", "LEFT"),
+            first_row_as_headings=False,
+            borders_layout="HORIZONTAL_LINES",
+            padding=(1.1, 1.2),
+            v_align="TOP",
+        ) as table:
+            self.font(8)
+            for item in items:
+                row = table.row()
+                kind = "" if item.points >= 0 else "against: "
+                row.cell(f"{kind}{item.label}", style=FontFace(emphasis="BOLD"))
+                row.cell(_points(item.points), style=FontFace(color=(46, 125, 50) if item.points < 0 else INK))
+                row.cell(item.reason)
+
+    def where(self) -> None:
+        """Body map on the left, painful regions and suspected nerves on the right."""
+        pdf = self.pdf
+        map_w, map_h = 74.0, 88.0
+        self.ensure_space(map_h + 14)
+        self.heading("Where it hurts and the nerves that fit")
+        top = pdf.get_y()
+        self._body_map(pdf.l_margin, top, map_w, map_h)
+        left = pdf.l_margin
+        pdf.set_left_margin(left + map_w + 5)
+        pdf.set_xy(left + map_w + 5, top)
+        col = pdf.w - pdf.r_margin - pdf.l_margin
+        self._regions_and_nerves(col)
+        bottom = max(pdf.get_y(), top + map_h)
+        pdf.set_left_margin(left)
+        pdf.set_xy(left, bottom + 1)
+
+    def _body_map(self, x: float, y: float, w: float, h: float) -> None:
+        """Front and back outlines, painful regions shaded, suspected nerves' courses drawn."""
+        pdf = self.pdf
+        with pdf.local_context():
+            pdf.set_draw_color(*RULE)
+            pdf.rect(x, y, w, h)
+            self.font(8, colour=MUTED)
+            pdf.set_xy(x, y + h / 2)
+            pdf.cell(w, 4, "body map: waiting for geometry", align="C")
+
+    def _regions_and_nerves(self, col: float) -> None:
+        pdf = self.pdf
+        labels = {r.id: r.label for r in self.content.regions}
+        self.font(8, True, MUTED)
+        pdf.cell(col, 4, "PAINFUL AREAS", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        if self.answers.regions:
+            for r in sorted(self.answers.regions, key=lambda r: -r.intensity):
+                self.para(f"• {labels.get(r.region, r.region)} – {SIDE_WORDS[r.side]}, {r.intensity}/10", 8.5, w=col)
+        else:
+            self.para("No painful areas were marked.", 8.5, colour=MUTED, w=col)
+        if self.a.sites:
+            site_labels = {s.id: s.label.lower() for s in self.content.sites}
+            self.para("Stiff or painful along the path: " + ", ".join(site_labels[s] for s in self.a.sites) + ".", 8.5, w=col)
+        pdf.ln(1.5)
+        self.font(8, True, MUTED)
+        pdf.cell(col, 4, "NERVES THAT FIT, MOST LIKELY FIRST", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        if not self.a.nerves:
+            self.para("None: mark the painful areas to see which nerves could be involved.", 8.5, colour=MUTED, w=col)
+        shown = self.a.nerves[:4]
+        for nerve in shown:
+            sides = ", ".join(SIDE_WORDS[s] for s in nerve.sides)
+            self.para(f"{nerve.name} ({nerve.roots}) – {sides}", 8.5, True, w=col)
+            for line in _nerve_lines(nerve.reasons)[:3]:
+                pdf.set_x(pdf.l_margin + 3)
+                self.para(f"→ {line}", 8, w=col - 3, h=3.7)
+            pdf.ln(0.6)
+        if len(self.a.nerves) > len(shown):
+            rest = ", ".join(n.name for n in self.a.nerves[len(shown):])
+            self.para(f"Also possible: {rest}.", 8, colour=MUTED, w=col)
+
+    def note(self) -> None:
+        if not self.answers.note:
+            return
+        self.heading("The runner's own words")
+        self.para(self.answers.note, 8.5)
+
+    def steps(self) -> None:
+        self.heading("Next steps")
+        pdf = self.pdf
+        for title, text in next_steps(self.a, self.content):
+            self.ensure_space(10)
+            urgent = title == "Safety first"
+            self.font(8.5, True, URGENT if urgent else INK)
+            pdf.write(4.2, f"{title}: ")
+            self.font(8.5)
+            pdf.write(4.2, _clean(text if urgent or title.startswith("While") else _first_sentence(text)))
+            pdf.ln(5)
+
+    def journal(self) -> None:
+        entries = sorted(self.answers.journal, key=lambda e: e.date)
+        if not entries:
+            return
+        self.heading("Recovery journal")
+        trend = _journal_trend(self.answers)
+        if trend is not None:
+            verdict = str(getattr(trend, "verdict", "")).replace("_", " ")
+            self.para(f"Trend: {verdict}. {getattr(trend, 'reason', '')}", 8.5, True)
+            for tip in list(getattr(trend, "advice", []))[:3]:
+                self.para(f"• {tip}", 8.5)
+            self.pdf.ln(1)
+        shown = entries[-12:]
+        if len(entries) > len(shown):
+            self.para(f"The last {len(shown)} of {len(entries)} weekly entries.", 8, colour=MUTED)
+        with self.pdf.table(
+            col_widths=(24, 18, 20, 22, 22, self.width - 106),
+            width=self.width,
+            line_height=3.8,
+            text_align=("LEFT", "RIGHT", "RIGHT", "RIGHT", "RIGHT", "LEFT"),
+            headings_style=FontFace(emphasis="BOLD", color=MUTED, size_pt=7.5),
+            borders_layout="HORIZONTAL_LINES",
+            padding=(0.8, 1.2),
+        ) as table:
+            self.font(8)
+            head = table.row()
+            for text in ("Week of", "Flare-ups", "Worst/10", "Typical/10", "Run min", "Note"):
+                head.cell(text)
+            for entry in shown:
+                row = table.row()
+                row.cell(f"{entry.date:%d %b %Y}")
+                row.cell(str(entry.flare_ups))
+                row.cell(str(entry.worst))
+                row.cell(str(entry.typical))
+                row.cell(str(entry.running_minutes))
+                parts = (entry.note, entry.flared and f"flared: {entry.flared}", entry.helped and f"helped: {entry.helped}")
+                note = "; ".join(part for part in parts if part)
+                row.cell(_clean(note[:160]) + ("…" if len(note) > 160 else ""))
+
+    def limits(self) -> None:
+        self.heading("Limits of this screen")
+        caveats = [c for c in self.a.caveats if not c.startswith("This is a screen, not a diagnosis")]
+        for caveat in caveats:
+            self.para(f"• {caveat}", 8, colour=MUTED)
+        self.pdf.ln(1)
+        self.para(DISCLAIMER, 8, colour=INK)
+
+    def build(self) -> bytes:
+        self.header()
+        self.urgent()
+        self.band()
+        self.signs()
+        self.where()
+        self.adjustments()
+        self.note()
+        self.steps()
+        self.journal()
+        self.limits()
+        return bytes(self.pdf.output())
+
+
+def build_report(answers: Answers, assessment: Assessment, today: dt.date | None = None) -> bytes:
+    """The PDF report as bytes (nothing is written to disk)."""
+    return _Report(answers, assessment, load_content(), today or dt.date.today()).build()

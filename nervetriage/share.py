@@ -1,0 +1,233 @@
+"""Answers carried in a URL: the share link and the clinic's prepared link.
+
+A token is ``<version>.<base64url(checksum + deflate(json))>``:
+
+- the JSON is ``Answers`` without its default values, so an empty form is a few bytes;
+- raw DEFLATE keeps it short enough for a chat message or an email;
+- the version prefix lets a future format refuse old links with a clear message instead
+  of guessing;
+- the checksum (4 bytes of BLAKE2b) catches a link that was cut short or altered while
+  being copied. It is NOT a signature: there is no secret, anyone can make a valid link,
+  and the server stores nothing. The answers are validated like any other input.
+
+Everything that can go wrong while reading a token raises one exception type,
+``LinkError``, whose message can be shown to the person as it is.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+import re
+import zlib
+from dataclasses import dataclass
+from typing import Literal
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+from pydantic import ValidationError
+
+from nervetriage.models import Answers, Origin, RegionPain
+
+LINK_VERSION = 1
+MAX_TOKEN_CHARS = 8000
+MAX_JSON_BYTES = 200_000
+CHECKSUM_BYTES = 4
+ANSWERS_PARAM = "a"
+CLINIC_PARAM = "c"
+
+_TOKEN_BODY = re.compile(r"^[A-Za-z0-9_-]*$")
+_VERSION = re.compile(r"^[0-9]{1,4}$")
+LinkKind = Literal["answers", "clinic"]
+
+
+class LinkError(ValueError):
+    """A link (or token) that cannot be read; the message is meant for the person."""
+
+
+class LinkTooLong(LinkError):
+    """The answers do not fit in a link: share the answers file instead."""
+
+
+# --------------------------------------------------------------------------- encode
+
+
+def _checksum(version: int, packed: bytes) -> bytes:
+    return hashlib.blake2b(f"{version}.".encode() + packed, digest_size=CHECKSUM_BYTES).digest()
+
+
+def answers_json(answers: Answers) -> str:
+    """The compact JSON a link carries: only what differs from an empty form."""
+    data = answers.model_dump(mode="json", exclude_defaults=True)
+    return json.dumps(data, separators=(",", ":"), ensure_ascii=False, sort_keys=True)
+
+
+def encode_link(answers: Answers) -> str:
+    """The token for ``answers``; raises ``LinkTooLong`` when it would exceed the limit."""
+    packer = zlib.compressobj(level=9, wbits=-15)
+    packed = packer.compress(answers_json(answers).encode("utf-8")) + packer.flush()
+    body = base64.urlsafe_b64encode(_checksum(LINK_VERSION, packed) + packed).rstrip(b"=").decode("ascii")
+    token = f"{LINK_VERSION}.{body}"
+    if len(token) > MAX_TOKEN_CHARS:
+        raise LinkTooLong(
+            f"These answers are too long for a link ({len(token)} characters, the limit is {MAX_TOKEN_CHARS}): "
+            "use the answers file instead."
+        )
+    return token
+
+
+# --------------------------------------------------------------------------- decode
+
+
+def _damaged(detail: str) -> LinkError:
+    return LinkError(f"This link is damaged or incomplete: {detail} Ask the sender to copy the whole link again.")
+
+
+def _unpack(packed: bytes) -> bytes:
+    """Inflate with a ceiling, so a small link cannot unpack into gigabytes."""
+    unpacker = zlib.decompressobj(wbits=-15)
+    try:
+        raw = unpacker.decompress(packed, MAX_JSON_BYTES + 1)
+    except zlib.error as exc:
+        raise _damaged("its contents cannot be unpacked.") from exc
+    if len(raw) > MAX_JSON_BYTES or unpacker.unconsumed_tail:
+        raise LinkError("This link unpacks to more data than any set of answers can hold, so it was not made by NerveTriage.")
+    if not unpacker.eof:
+        raise _damaged("its contents stop part-way through.")
+    return raw
+
+
+def _describe(error: ValidationError) -> str:
+    parts = []
+    for item in error.errors()[:5]:
+        where = ".".join(str(p) for p in item["loc"]) or "(top level)"
+        parts.append(f"field {where}: {item['msg']}")
+    return "; ".join(parts)
+
+
+def decode_link(token: str) -> Answers:
+    """The answers inside ``token``; any problem raises ``LinkError`` with a clear message."""
+    if not isinstance(token, str):
+        raise LinkError("This link carries no answers.")
+    token = token.strip()
+    if not token:
+        raise LinkError("This link carries no answers.")
+    if len(token) > MAX_TOKEN_CHARS:
+        raise LinkError(f"This link is longer than any NerveTriage link can be ({len(token)} characters): it was altered or is not ours.")
+    version_text, dot, body = token.partition(".")
+    if not dot or not _VERSION.match(version_text):
+        raise _damaged("it does not start the way a NerveTriage link does.")
+    version = int(version_text)
+    if version != LINK_VERSION:
+        raise LinkError(
+            f"This link was made by a different version of NerveTriage (link format {version}); "
+            f"this version reads format {LINK_VERSION}. Ask the sender for the answers file instead."
+        )
+    if not _TOKEN_BODY.match(body):
+        raise _damaged("it contains characters a NerveTriage link never has.")
+    try:
+        data = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
+    except (binascii.Error, ValueError) as exc:
+        raise _damaged("part of it is missing.") from exc
+    if len(data) <= CHECKSUM_BYTES:
+        raise _damaged("it is too short.")
+    check, packed = data[:CHECKSUM_BYTES], data[CHECKSUM_BYTES:]
+    if check != _checksum(version, packed):
+        raise _damaged("its check code does not match, so part of it was lost or changed.")
+    raw = _unpack(packed)
+    try:
+        parsed = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        raise _damaged("its contents are not readable answers.") from exc
+    if not isinstance(parsed, dict):
+        raise _damaged("its contents are not readable answers.")
+    try:
+        return Answers.model_validate(parsed)
+    except ValidationError as exc:
+        raise LinkError(f"This link's answers are not valid ({_describe(exc)}).") from exc
+    except (ValueError, TypeError, RecursionError) as exc:
+        raise LinkError("This link's answers are not valid.") from exc
+
+
+def token_from_text(text: str) -> tuple[LinkKind, str]:
+    """Accept a bare token or a whole pasted URL (``...?a=`` or ``...?c=``)."""
+    text = text.strip()
+    if "?" in text or text.startswith(("http://", "https://")):
+        query = parse_qs(urlsplit(text).query)
+        if query.get(ANSWERS_PARAM):
+            return "answers", query[ANSWERS_PARAM][0]
+        if query.get(CLINIC_PARAM):
+            return "clinic", query[CLINIC_PARAM][0]
+        raise LinkError("This address carries no NerveTriage answers (no ?a= or ?c= part).")
+    return "answers", text
+
+
+# --------------------------------------------------------------------------- links
+
+
+@dataclass(frozen=True)
+class ShareLink:
+    """What the Results page offers: a URL, or the reason there is none.
+
+    ``journal_dropped`` means the full answers did not fit, so ``url`` carries them
+    without the recovery journal; the message says to send the file for the journal.
+    """
+
+    url: str | None
+    too_long: bool
+    journal_dropped: bool
+    message: str
+
+
+def _url(base_url: str, param: str, token: str) -> str:
+    base = base_url.rstrip("/")
+    return f"{base}?{urlencode({param: token})}"
+
+
+def build_share_link(answers: Answers, base_url: str) -> ShareLink:
+    """The results link for ``answers`` at ``base_url`` (e.g. ``http://host/results``)."""
+    try:
+        token = encode_link(answers)
+        return ShareLink(_url(base_url, ANSWERS_PARAM, token), too_long=False, journal_dropped=False, message="")
+    except LinkTooLong as exc:
+        if not answers.journal:
+            return ShareLink(None, too_long=True, journal_dropped=False, message=str(exc))
+    try:
+        token = encode_link(answers.model_copy(update={"journal": []}))
+    except LinkTooLong as exc:
+        return ShareLink(None, too_long=True, journal_dropped=False, message=str(exc))
+    return ShareLink(
+        _url(base_url, ANSWERS_PARAM, token),
+        too_long=True,
+        journal_dropped=True,
+        message=(
+            f"The recovery journal ({len(answers.journal)} entries) is too long for a link, so this link carries the "
+            "answers without it. Download the answers file to share the journal too."
+        ),
+    )
+
+
+MAX_CLINIC_NOTE = 500
+MAX_CLINIC_NAME = 80
+
+
+def clinic_answers(clinic: str, note: str, regions: list[RegionPain] | None = None) -> Answers:
+    """The starting answers a clinic's prepared link carries (validated like any input)."""
+    origin = Origin(clinic=clinic.strip() or None, clinic_note=note.strip() or None)
+    return Answers(origin=origin, regions=list(regions or []))
+
+
+def build_clinic_link(clinic: str, note: str, base_url: str, regions: list[RegionPain] | None = None) -> str:
+    """The link a physio sends a client: opens the welcome page with the clinic's note."""
+    return _url(base_url, CLINIC_PARAM, encode_link(clinic_answers(clinic, note, regions)))
+
+
+def merge_clinic_answers(current: Answers, clinic: Answers) -> Answers:
+    """Apply a clinic link on top of answers already entered: the clinic's origin, plus its preset regions."""
+    have = {(r.region, r.side) for r in current.regions}
+    regions = (list(current.regions) + [r for r in clinic.regions if (r.region, r.side) not in have])[:80]
+    merged = current.model_dump()
+    merged["regions"] = [r.model_dump() for r in regions]
+    merged["origin"] = clinic.origin.model_dump() if clinic.origin else None
+    return Answers.model_validate(merged)

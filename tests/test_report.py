@@ -1,0 +1,189 @@
+"""The PDF report: what a clinician must find in it, in the right order, on one or two pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from pypdf import PdfReader
+from strategies import answers
+
+from nervetriage.examples import get_example, load_examples
+from nervetriage.models import Answers, JournalEntry, Origin
+from nervetriage.report import build_report, next_steps
+from nervetriage.scoring import assess
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = ROOT / "artifacts"
+TODAY = dt.date(2026, 3, 14)
+
+
+def _pdf(answers: Answers) -> tuple[bytes, PdfReader]:
+    data = build_report(answers, assess(answers), today=TODAY)
+    return data, PdfReader(io.BytesIO(data))
+
+
+def _text(reader: PdfReader) -> str:
+    return "\n".join(page.extract_text() or "" for page in reader.pages)
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _likely() -> Answers:
+    return get_example("race-belt-thigh").fresh_answers()
+
+
+def test_report_names_the_band_the_score_the_date_and_the_nerves() -> None:
+    answers = _likely()
+    assessment = assess(answers)
+    _, reader = _pdf(answers)
+    text = _flat(_text(reader))
+    assert assessment.band == "likely"
+    assert assessment.band_label in text
+    assert f"score {assessment.score} / 100" in text
+    assert "14 March 2026" in text
+    assert assessment.nerves, "the example should suspect at least one nerve"
+    for nerve in assessment.nerves[:5]:
+        assert nerve.name in text
+
+
+def test_report_fits_on_one_or_two_pages_for_every_example() -> None:
+    for example in load_examples():
+        _, reader = _pdf(example.fresh_answers())
+        assert 1 <= len(reader.pages) <= 2, example.id
+
+
+def test_urgent_guidance_comes_before_the_band() -> None:
+    answers = get_example("saddle-numbness").fresh_answers()
+    assessment = assess(answers)
+    assert assessment.urgency == "emergency"
+    text = _flat(_text(_pdf(answers)[1]))
+    urgent_at = text.index("EMERGENCY: read this first")
+    assert urgent_at < text.index(assessment.band_label)
+    assert urgent_at < text.index("The six signs")
+    for flag in assessment.red_flags:
+        assert flag.title in text
+
+
+def test_no_urgent_box_when_nothing_is_urgent() -> None:
+    text = _text(_pdf(_likely())[1])
+    assert "read this first" not in text
+
+
+def test_six_signs_table_lists_each_sign_with_its_points() -> None:
+    answers = _likely()
+    assessment = assess(answers)
+    text = _flat(_text(_pdf(answers)[1]))
+    for sign in assessment.signs:
+        assert sign.title in text
+        if sign.answered:
+            assert f"of {sign.max_points:g}" in text
+
+
+def test_modifiers_and_counter_evidence_are_listed() -> None:
+    answers = get_example("achilles-tendinopathy").fresh_answers()
+    assessment = assess(answers)
+    assert assessment.counter_evidence
+    text = _flat(_text(_pdf(answers)[1]))
+    for item in [*assessment.modifiers, *assessment.counter_evidence]:
+        assert item.label in text
+
+
+def test_unicode_text_prints_as_typed() -> None:
+    answers = _likely().model_copy(update={"note": "Café run – then sitting → tingling, naïve résumé"})
+    text = _text(_pdf(answers)[1])
+    for char in ("–", "→", "é", "ï"):
+        assert char in text
+    assert "Café run – then sitting → tingling" in _flat(text)
+
+
+def test_example_origin_is_noted() -> None:
+    example = get_example("ultra-fall-top-of-foot")
+    text = _flat(_text(_pdf(example.fresh_answers())[1]))
+    assert f"Example case: {example.title}" in text
+
+
+def test_clinic_origin_is_noted() -> None:
+    answers = _likely().model_copy(update={"origin": Origin(clinic="Peak Physio Clinic", clinic_note="Hello")})
+    assert "Link prepared by: Peak Physio Clinic" in _flat(_text(_pdf(answers)[1]))
+
+
+def test_next_steps_put_safety_first_when_urgent() -> None:
+    answers = get_example("calf-clot-mimic").fresh_answers()
+    steps = next_steps(assess(answers))
+    assert steps[0][0] == "Safety first"
+    assert [title for title, _ in next_steps(assess(_likely()))][0] != "Safety first"
+
+
+def test_disclaimer_is_printed() -> None:
+    assert "not a diagnosis or a medical device" in _flat(_text(_pdf(_likely())[1]))
+
+
+def test_journal_section_appears_only_with_entries() -> None:
+    plain = _likely()
+    assert "Recovery journal" not in _text(_pdf(plain)[1])
+    entries = [
+        JournalEntry(date=dt.date(2026, 2, 1) + dt.timedelta(weeks=i), flare_ups=6 - i, worst=8 - i, typical=5 - i,
+                     duration_minutes=60, running_minutes=30 + 10 * i, note=f"week {i + 1}")
+        for i in range(4)
+    ]
+    text = _flat(_text(_pdf(plain.model_copy(update={"journal": entries}))[1]))
+    assert "Recovery journal" in text
+    assert "week 4" in text
+
+
+def test_report_is_deterministic_for_a_given_day() -> None:
+    answers = _likely()
+    assert build_report(answers, assess(answers), today=TODAY) == build_report(answers, assess(answers), today=TODAY)
+
+
+@settings(max_examples=15)
+@given(answers(max_journal=3))
+def test_any_valid_answers_make_a_readable_pdf(value: Answers) -> None:
+    data, reader = _pdf(value)
+    assert data.startswith(b"%PDF")
+    assert assess(value).band_label in _flat(_text(reader))
+
+
+def test_first_page_renders_to_an_image_artifact(tmp_path: Path) -> None:
+    assert shutil.which("pdftoppm"), "pdftoppm (poppler-utils) is needed to render the report"
+    source = tmp_path / "report.pdf"
+    source.write_bytes(_pdf(get_example("ultra-fall-top-of-foot").fresh_answers())[0])
+    ARTIFACTS.mkdir(exist_ok=True)
+    subprocess.run(["pdftoppm", "-png", "-r", "110", "-f", "1", "-l", "1", "-singlefile", str(source), str(ARTIFACTS / "report-page1")],
+                   check=True, timeout=60)
+    image = ARTIFACTS / "report-page1.png"
+    assert image.stat().st_size > 20_000
+
+
+def test_cli_report_writes_a_pdf(tmp_path: Path) -> None:
+    source = tmp_path / "answers.json"
+    source.write_text(_likely().model_dump_json(), encoding="utf-8")
+    out = tmp_path / "out.pdf"
+    result = subprocess.run([sys.executable, "-m", "nervetriage", "report", str(source), "-o", str(out)],
+                            cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert assess(_likely()).band_label in _flat(_text(PdfReader(out)))
+
+
+def test_cli_report_refuses_bad_answers_with_exit_2(tmp_path: Path) -> None:
+    source = tmp_path / "bad.json"
+    source.write_text('{"regions": [{"region": "elbow", "side": "left"}]}', encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "nervetriage", "report", str(source), "-o", str(tmp_path / "x.pdf")],
+                            cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert "regions.0.region" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "x.pdf").exists()
+
+
+@pytest.mark.parametrize("example_id", ["saddle-numbness", "race-belt-thigh"])
+def test_report_bytes_are_a_pdf(example_id: str) -> None:
+    assert _pdf(get_example(example_id).fresh_answers())[0][:5] == b"%PDF-"
