@@ -1,10 +1,31 @@
-"""Placeholder: this page is being built by another part of the project."""
+"""Recovery journal: weekly check-ins, their trend and what to do about it. Layout only."""
 
 import streamlit as st
 
-from nervetriage.ui.frame import ensure_frame
-from nervetriage.ui_text import load_ui_text
+from nervetriage.ui import journal_view as view
+from nervetriage.ui.sharing import origin_banner
+from nervetriage.ui.state import get_answers
 
-ensure_frame()
-st.title(load_ui_text().nav["journal"])
-st.write(load_ui_text().coming_soon)
+# Edits made in the table on the last run are saved (or refused) before anything is drawn,
+# so the verdict and chart below always show the saved journal.
+edit_problem = view.apply_pending_table_edits()
+answers = get_answers()
+entries = answers.journal
+
+st.title("Recovery journal")
+origin_banner(answers)
+view.intro()
+view.show_flash()
+
+if entries:
+    view.trend_panel(entries)
+    view.chart_panel(entries)
+    with st.expander("Add a check-in", icon=":material/add:"):
+        view.add_form(entries)
+    view.table_panel(entries, edit_problem)
+    view.notes_panel(entries)
+else:
+    st.subheader("Add your first check-in")
+    view.add_form(entries)
+    view.trend_panel(entries)
+view.csv_panel(entries)

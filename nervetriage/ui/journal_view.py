@@ -1,0 +1,298 @@
+"""Streamlit pieces of the recovery journal page.
+
+The journal itself lives in the one ``Answers`` object; every widget here is a view of
+``answers.journal`` and writes a whole, validated journal back or nothing at all. The
+table's widget key carries a digest of the journal, so an editor's edit state always
+belongs to the very entries it was drawn from and is dropped as soon as they change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+
+import pandas as pd
+import streamlit as st
+
+from nervetriage.journal import (
+    CSV_COLUMNS,
+    MAX_CSV_BYTES,
+    JournalInputError,
+    add_entry,
+    apply_table_edits,
+    assess_trend,
+    build_journal_figure,
+    entries_from_csv,
+    entries_to_csv,
+    entry_from_cells,
+    format_date,
+    load_journal_content,
+    merge_entries,
+    summarise_journal,
+)
+from nervetriage.models import JournalEntry
+from nervetriage.ui.state import get_answers, update_answers
+
+TABLE_NONCE = "nt_journal_table_nonce"
+UPLOAD_NONCE = "nt_journal_upload_nonce"
+FLASH = "nt_journal_flash"
+CHART_KEY = "nt_journal_chart"
+FORM_KEY = "nt_journal_add"
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$&=^\"'%@])")
+
+VERDICT_ICONS = {
+    "improving": ":material/trending_down:",
+    "flat": ":material/trending_flat:",
+    "worsening": ":material/trending_up:",
+    "not_enough_data": ":material/hourglass_empty:",
+}
+
+
+def escape_md(text: str) -> str:
+    """Text safe to put inside Streamlit markdown: every markup character is literal."""
+    return _MD_SPECIAL.sub(r"\\\1", text).replace("\n", " ")
+
+
+def _flash(message: str) -> None:
+    st.session_state[FLASH] = message
+
+
+def show_flash() -> None:
+    """A one-off confirmation carried across the rerun that follows a change."""
+    message = st.session_state.pop(FLASH, None)
+    if isinstance(message, str):
+        st.success(message, icon=":material/check:")
+
+
+def _table_key(entries: list[JournalEntry]) -> str:
+    payload = json.dumps([e.model_dump(mode="json") for e in entries], sort_keys=True)
+    digest = hashlib.sha256(payload.encode()).hexdigest()[:16]
+    return f"nt_journal_table_{digest}_{st.session_state.get(TABLE_NONCE, 0)}"
+
+
+def _has_edits(state: object) -> bool:
+    return isinstance(state, dict) and any(state.get(k) for k in ("edited_rows", "added_rows", "deleted_rows"))
+
+
+def apply_pending_table_edits() -> JournalInputError | None:
+    """Save the table's edits from the last interaction, before anything is drawn.
+
+    Returns the problems when the edits do not validate; the answers are then untouched
+    and the table keeps showing the edits so they can be fixed.
+    """
+    journal = get_answers().journal
+    state = st.session_state.get(_table_key(journal))
+    if not _has_edits(state):
+        return None
+    assert isinstance(state, dict)
+    try:
+        new = apply_table_edits(journal, state)
+    except JournalInputError as problem:
+        return problem
+    if new != journal:
+        update_answers(journal=new)
+        removed = len(journal) - len(new)
+        _flash(f"Saved your changes{f' ({removed} check-in(s) deleted)' if removed > 0 else ''}.")
+    return None
+
+
+def show_problems(problem: JournalInputError) -> None:
+    """List every row and field at fault; values people typed are escaped, never rendered."""
+    lines = [f"**{escape_md(problem.summary)}**", *(f"- {escape_md(p)}" for p in problem.problems)]
+    st.error("\n".join(lines), icon=":material/error:")
+
+
+def intro() -> None:
+    content = load_journal_content()
+    st.write(content.goal.text)
+    st.caption(
+        "Your journal stays in this browser tab and in files you download; nothing is stored "
+        "on the server. Download it as CSV below, or keep it in your answers file."
+    )
+
+
+def trend_panel(entries: list[JournalEntry]) -> None:
+    """The verdict, why, and what to do about it."""
+    trend = assess_trend(entries)
+    st.subheader("Trend")
+    box = {"improving": st.success, "worsening": st.warning}.get(trend.verdict, st.info)
+    box(f"**{escape_md(trend.label)}.** {escape_md(trend.reason)}", icon=VERDICT_ICONS[trend.verdict])
+    for item in trend.advice_items:
+        st.markdown(f"**{escape_md(item.title)}.** {escape_md(item.text)}")
+
+
+def chart_panel(entries: list[JournalEntry]) -> None:
+    """The chart, then the same facts in words for anyone who cannot see it."""
+    if not entries:
+        return
+    st.subheader("Over time")
+    fig = build_journal_figure(entries)
+    st.plotly_chart(fig, key=CHART_KEY, config={"displayModeBar": False, "responsive": True})
+    size = load_journal_content().trend.rolling_entries
+    st.caption(f"Dots are single check-ins; lines are the average of the last {size} check-ins.")
+    lines = summarise_journal(entries)
+    st.markdown("**The chart in words**\n\n" + "\n".join(f"- {escape_md(line)}" for line in lines))
+
+
+def _default_date(entries: list[JournalEntry]) -> dt.date:
+    today = dt.date.today()
+    if not entries:
+        return today
+    return min(today, entries[-1].date + dt.timedelta(days=7)) if entries[-1].date < today else today
+
+
+def add_form(entries: list[JournalEntry]) -> None:
+    """A new weekly check-in; validated through JournalEntry before it touches the answers."""
+    with st.form(FORM_KEY, clear_on_submit=True, enter_to_submit=False):
+        day = st.date_input("Date of the check-in", value=_default_date(entries), format="DD/MM/YYYY")
+        left, right = st.columns(2)
+        flare_ups = left.number_input("Flare-ups this week", min_value=0, max_value=100, value=0, step=1)
+        duration = right.number_input("Typical flare-up length (minutes)", min_value=0, max_value=10_080, value=0, step=5)
+        worst = st.slider("Worst intensity this week (0 = none, 10 = worst imaginable)", 0, 10, 0)
+        typical = st.slider("Typical intensity of a flare-up (0-10)", 0, 10, 0)
+        running = st.number_input("Running this week (minutes)", min_value=0, max_value=10_080, value=0, step=10)
+        helped = st.text_input("What helped", max_chars=200, placeholder="e.g. walking breaks, changing seat")
+        flared = st.text_input("What flared it", max_chars=200, placeholder="e.g. long drive, hill repeats")
+        note = st.text_area("Note", max_chars=500, height=80)
+        submitted = st.form_submit_button("Add check-in", type="primary", icon=":material/add:")
+    if not submitted:
+        return
+    cells = {
+        "date": day,
+        "flare_ups": flare_ups,
+        "worst": worst,
+        "typical": typical,
+        "duration_minutes": duration,
+        "running_minutes": running,
+        "helped": helped,
+        "flared": flared,
+        "note": note,
+    }
+    entry, problems = entry_from_cells(cells, "This check-in")
+    try:
+        if entry is None:
+            raise JournalInputError("That check-in was not added.", problems)
+        new = add_entry(entries, entry)
+    except JournalInputError as problem:
+        show_problems(problem)
+        return
+    update_answers(journal=new)
+    _flash(f"Added the check-in for {format_date(entry.date)}.")
+    st.rerun()
+
+
+def _table_frame(entries: list[JournalEntry]) -> pd.DataFrame:
+    rows = [e.model_dump() for e in entries]
+    frame = pd.DataFrame(rows, columns=list(CSV_COLUMNS))
+    for name in ("helped", "flared", "note"):
+        frame[name] = frame[name].astype(object)
+    return frame
+
+
+COLUMN_CONFIG = {
+    "date": st.column_config.DateColumn("Date", format="D MMM YYYY", required=True, width="small"),
+    "flare_ups": st.column_config.NumberColumn("Flare-ups", min_value=0, max_value=100, step=1, format="%d", required=True),
+    "worst": st.column_config.NumberColumn("Worst", min_value=0, max_value=10, step=1, format="%d", required=True),
+    "typical": st.column_config.NumberColumn("Typical", min_value=0, max_value=10, step=1, format="%d", required=True),
+    "duration_minutes": st.column_config.NumberColumn(
+        "Length (min)", min_value=0, max_value=10_080, step=1, format="%d", required=True, help="Typical length of a flare-up"
+    ),
+    "running_minutes": st.column_config.NumberColumn(
+        "Running (min)", min_value=0, max_value=10_080, step=1, format="%d", required=True, help="Running minutes in the week"
+    ),
+    "helped": st.column_config.TextColumn("What helped", max_chars=200),
+    "flared": st.column_config.TextColumn("What flared it", max_chars=200),
+    "note": st.column_config.TextColumn("Note", max_chars=500, width="medium"),
+}
+
+
+def table_panel(entries: list[JournalEntry], problem: JournalInputError | None) -> None:
+    """Every check-in, editable in place; select rows and press the bin icon to delete."""
+    if not entries:
+        return
+    st.subheader("Your check-ins")
+    st.caption("Click a cell to change it. To delete, tick rows on the left and use the bin icon above the table.")
+    if problem is not None:
+        show_problems(problem)
+        if st.button("Discard my table changes", icon=":material/undo:"):
+            st.session_state[TABLE_NONCE] = st.session_state.get(TABLE_NONCE, 0) + 1
+            st.rerun()
+    st.data_editor(
+        _table_frame(entries),
+        key=_table_key(entries),
+        column_config=COLUMN_CONFIG,
+        hide_index=True,
+        num_rows="delete",
+        width="stretch",
+        alt="Table of journal check-ins, one row per week",
+    )
+
+
+def notes_panel(entries: list[JournalEntry]) -> None:
+    """What people wrote, shown strictly as plain text."""
+    written = [e for e in reversed(entries) if e.helped or e.flared or e.note]
+    if not written:
+        return
+    with st.expander(f"What helped, what flared it, notes ({len(written)})"):
+        for entry in written:
+            parts = []
+            if entry.helped:
+                parts.append(f"Helped: {entry.helped}")
+            if entry.flared:
+                parts.append(f"Flared it: {entry.flared}")
+            if entry.note:
+                parts.append(f"Note: {entry.note}")
+            st.markdown(f"**{escape_md(format_date(entry.date))}**")
+            st.text("\n".join(parts))
+
+
+def csv_panel(entries: list[JournalEntry]) -> None:
+    """Keep the journal as CSV, or bring one back (all or nothing)."""
+    st.subheader("Save or load the journal")
+    if entries:
+        st.download_button(
+            "Download the journal (CSV)",
+            data=entries_to_csv(entries),
+            file_name=f"nervetriage-journal-{entries[-1].date.isoformat()}.csv",
+            mime="text/csv",
+            on_click="ignore",
+            icon=":material/download:",
+        )
+    nonce = st.session_state.get(UPLOAD_NONCE, 0)
+    upload = st.file_uploader(
+        "Import a journal CSV",
+        type=["csv"],
+        key=f"nt_journal_upload_{nonce}",
+        max_upload_size=1,
+        help=f"One check-in per row, at most {MAX_CSV_BYTES // 1000} kB, with the header row: {','.join(CSV_COLUMNS)}",
+    )
+    if upload is None:
+        return
+    data = upload.getvalue()
+    try:
+        imported = entries_from_csv(data)
+    except JournalInputError as problem:
+        show_problems(problem)
+        return
+    st.info(f"The file holds {len(imported)} check-in(s).", icon=":material/description:")
+    mode = "Replace my journal"
+    if entries:
+        mode = st.radio(
+            "How to import",
+            ["Add to my journal (a check-in on the same date is replaced)", "Replace my journal"],
+            key=f"nt_journal_import_mode_{nonce}",
+        )
+    if not st.button("Import", type="primary", icon=":material/upload:", key=f"nt_journal_import_{nonce}"):
+        return
+    try:
+        new = imported if mode == "Replace my journal" else merge_entries(entries, imported)
+    except JournalInputError as problem:
+        show_problems(problem)
+        return
+    update_answers(journal=new)
+    st.session_state[UPLOAD_NONCE] = nonce + 1
+    _flash(f"Imported {len(imported)} check-in(s); the journal now holds {len(new)}.")
+    st.rerun()
