@@ -345,7 +345,7 @@ def test_red_flag_overrides_with_urgency_and_message() -> None:
 def test_most_urgent_flag_wins() -> None:
     result = run(red_flags=["new_pain_over_50", "foot_drop"], mimics=["exertional_compartment"])
     assert result.urgency == "urgent"
-    assert [f.level for f in result.red_flags][0] == "urgent"
+    assert result.red_flags[0].level == "urgent"
 
 
 def test_night_pain_with_a_risk_factor_is_urgent() -> None:

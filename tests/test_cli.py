@@ -1,0 +1,152 @@
+"""``python -m nervetriage schema|assess``: JSON out, and a clear exit 2 for bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from nervetriage.cli import MAX_INPUT_BYTES, main
+from nervetriage.examples import ANSWERS_DIR, get_example, load_examples
+from nervetriage.models import Assessment
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE_FILES = sorted(ANSWERS_DIR.glob("*.json"))
+
+
+def run_cli(*args: str, stdin: str | bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+    """The real command, in a fresh interpreter, as a user would run it."""
+    data = stdin.encode() if isinstance(stdin, str) else stdin
+    return subprocess.run(
+        [sys.executable, "-m", "nervetriage", *args], input=data, capture_output=True, cwd=ROOT, timeout=60, check=False
+    )
+
+
+def assert_refused(result: subprocess.CompletedProcess[bytes], *needles: str) -> str:
+    stderr = result.stderr.decode()
+    assert result.returncode == 2, stderr
+    assert result.stdout == b""
+    assert "Traceback" not in stderr
+    for needle in needles:
+        assert needle in stderr
+    return stderr
+
+
+def test_schema_prints_a_valid_json_schema() -> None:
+    result = run_cli("schema")
+    assert result.returncode == 0
+    schema = json.loads(result.stdout)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    assert {"regions", "sign1", "sign5", "red_flags"} <= set(schema["properties"])
+
+
+def test_every_example_validates_against_the_printed_schema(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["schema"]) == 0
+    validator = jsonschema.Draft202012Validator(json.loads(capsys.readouterr().out))
+    for path in EXAMPLE_FILES:
+        validator.validate(json.loads(path.read_text(encoding="utf-8")))
+
+
+def test_examples_ship_for_the_command_line() -> None:
+    assert len(EXAMPLE_FILES) == len(load_examples()) >= 6
+
+
+@pytest.mark.parametrize("path", EXAMPLE_FILES, ids=lambda p: p.stem)
+def test_assess_prints_a_full_assessment_for_each_example(path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["assess", str(path)]) == 0
+    out = capsys.readouterr().out
+    assessment = Assessment.model_validate_json(out)
+    example = get_example(path.stem)
+    assert (assessment.band, assessment.urgency) == (example.expected_band, example.expected_urgency)
+    assert len(assessment.signs) == 6 and assessment.caveats and assessment.urgency_message
+    raw = json.loads(out)
+    assert set(raw) == set(Assessment.model_fields)
+
+
+def test_assess_reads_stdin_with_a_dash() -> None:
+    text = (ANSWERS_DIR / "ultra-fall-top-of-foot.json").read_text(encoding="utf-8")
+    result = run_cli("assess", "-", stdin=text)
+    assert result.returncode == 0, result.stderr.decode()
+    assert Assessment.model_validate_json(result.stdout).band == "likely"
+
+
+def test_assess_accepts_empty_answers() -> None:
+    result = run_cli("assess", "-", stdin="{}")
+    assert result.returncode == 0
+    assessment = Assessment.model_validate_json(result.stdout)
+    assert assessment.partial and assessment.unanswered == [1, 2, 3, 4, 5, 6]
+
+
+def test_bad_json_exits_2_without_a_traceback() -> None:
+    assert_refused(run_cli("assess", "-", stdin='{"regions": ['), "not valid JSON", "line 1")
+
+
+def test_unknown_region_is_named() -> None:
+    stdin = json.dumps({"regions": [{"region": "elbow", "side": "left"}]})
+    assert_refused(run_cli("assess", "-", stdin=stdin), "field regions.0.region", "unknown region 'elbow'")
+
+
+def test_out_of_range_intensity_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "answers.json"
+    path.write_text(json.dumps({"regions": [{"region": "calf", "side": "left", "intensity": 11}]}), encoding="utf-8")
+    assert_refused(run_cli("assess", str(path)), "field regions.0.intensity", "less than or equal to 10")
+
+
+def test_nested_bad_value_is_named_by_its_path() -> None:
+    stdin = json.dumps({"sign5": {"rest_intensity": -1}, "sign2": {"qualities": ["itchy"]}})
+    stderr = assert_refused(run_cli("assess", "-", stdin=stdin), "field sign5.rest_intensity", "field sign2.qualities.0")
+    assert stderr.startswith("error: ")
+
+
+def test_unknown_field_is_named() -> None:
+    assert_refused(run_cli("assess", "-", stdin='{"diagnosis": "nerve"}'), "field diagnosis", "Extra inputs are not permitted")
+
+
+def test_unknown_red_flag_is_named() -> None:
+    assert_refused(run_cli("assess", "-", stdin='{"red_flags": ["dragons"]}'), "field red_flags", "unknown red flag 'dragons'")
+
+
+def test_missing_file_exits_2(tmp_path: Path) -> None:
+    assert_refused(run_cli("assess", str(tmp_path / "nope.json")), "nope.json: no such file")
+
+
+def test_a_folder_is_not_an_answers_file(tmp_path: Path) -> None:
+    assert_refused(run_cli("assess", str(tmp_path)), "not a file")
+
+
+def test_answers_must_be_a_json_object() -> None:
+    assert_refused(run_cli("assess", "-", stdin="[1, 2, 3]"), "must be a JSON object")
+
+
+def test_deeply_nested_json_exits_2() -> None:
+    assert_refused(run_cli("assess", "-", stdin="[" * 100_000 + "]" * 100_000), "nested far too deeply")
+
+
+def test_oversized_input_exits_2(tmp_path: Path) -> None:
+    path = tmp_path / "huge.json"
+    path.write_text('{"note": "' + "x" * MAX_INPUT_BYTES + '"}', encoding="utf-8")
+    assert_refused(run_cli("assess", str(path)), "larger than")
+    assert_refused(run_cli("assess", "-", stdin=path.read_bytes()), "larger than")
+
+
+def test_bytes_that_are_not_utf8_exit_2() -> None:
+    assert_refused(run_cli("assess", "-", stdin=b"\xff\xfe{\x00"), "not valid JSON")
+
+
+def test_missing_command_is_a_usage_error() -> None:
+    result = run_cli()
+    assert result.returncode == 2
+    assert b"usage" in result.stderr and b"Traceback" not in result.stderr
+
+
+def test_in_process_main_reports_errors_on_stderr(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "bad.json"
+    path.write_text('{"sign3": {"variability": "very"}}', encoding="utf-8")
+    assert main(["assess", str(path)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "field sign3.variability" in captured.err
