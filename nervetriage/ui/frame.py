@@ -99,20 +99,33 @@ def _footer(page_id: str) -> None:
             st.switch_page(page_file(forward))
 
 
+RESET_OPEN = "nt_reset_open"
+
+
 def _sidebar() -> None:
     labels = load_ui_text().labels
     with st.sidebar:
-        if st.button(labels.reset, key="nav_reset", icon=":material/restart_alt:"):
-            _confirm_reset()
+        st.button(labels.reset, key="nav_reset", icon=":material/restart_alt:", on_click=_open_reset)
+    if st.session_state.get(RESET_OPEN):
+        _confirm_reset()
 
 
-@st.dialog(load_ui_text().labels.reset_title)
+def _open_reset() -> None:
+    st.session_state[RESET_OPEN] = True
+
+
+def _close_reset() -> None:
+    st.session_state[RESET_OPEN] = False
+
+
+@st.dialog(load_ui_text().labels.reset_title, on_dismiss=_close_reset)
 def _confirm_reset() -> None:
+    """Ask before clearing: shown on every run while the question is open."""
     labels = load_ui_text().labels
     st.write(labels.reset_body)
     left, right = st.columns(2)
     if left.button(labels.reset_confirm, key="reset_confirm", type="primary", width="stretch"):
         reset_answers()
         st.switch_page(page_file(WELCOME))
-    if right.button(labels.reset_cancel, key="reset_cancel", width="stretch"):
+    if right.button(labels.reset_cancel, key="reset_cancel", width="stretch", on_click=_close_reset):
         st.rerun()

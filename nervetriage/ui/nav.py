@@ -6,6 +6,8 @@ cannot disagree about what "step 3" is.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from nervetriage.ui_text import load_ui_text
@@ -25,6 +27,7 @@ STEPS: tuple[str, ...] = (
     "results",
 )
 EXTRAS: tuple[str, ...] = ("learn", "physio", "journal")
+PAGES_DIR = Path(__file__).resolve().parents[2] / "pages"
 ALL_PAGES: tuple[str, ...] = (WELCOME, *STEPS, *EXTRAS)
 ICONS: dict[str, str] = {
     "welcome": ":material/waving_hand:",
@@ -40,8 +43,12 @@ ICONS: dict[str, str] = {
 
 
 def page_file(page_id: str) -> str:
-    """The script of a page, relative to app.py (what st.switch_page and AppTest take)."""
-    return f"pages/{page_id}.py"
+    """The script of a page, as an absolute path.
+
+    Absolute, so the pages resolve the same whether app.py or a page file is the script
+    Streamlit started with (a deep link on a fresh server runs the page file first).
+    """
+    return str(PAGES_DIR / f"{page_id}.py")
 
 
 def sign_page(number: int) -> str:

@@ -1,0 +1,238 @@
+"""Each page and the frame around it, through AppTest: bindings, banners, gates, reset."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from apptest_wizard import APP, answers, go, has_key, new_app, next_step, set_widget, texts
+from streamlit.testing.v1 import AppTest
+
+from nervetriage.content import ContentError, load_content
+from nervetriage.models import Answers
+from nervetriage.ui.nav import ALL_PAGES, STEPS, page_file
+from nervetriage.ui.state import ANSWERS_KEY
+from nervetriage.ui_text import load_ui_text, load_ui_text_from
+
+ROOT = Path(APP).parent
+URGENT = load_content().red_flags.urgency_messages
+
+
+@pytest.mark.parametrize("page_id", ALL_PAGES)
+def test_every_page_renders_inside_the_frame(page_id: str) -> None:
+    at = go(new_app(), page_id)
+    assert at.sidebar.button(key="nav_reset").label == load_ui_text().labels.reset
+    number = STEPS.index(page_id) + 1 if page_id in STEPS else None
+    progress = [str(p.proto.text) for p in at.get("progress")]
+    if number is None:
+        assert progress == []
+    else:
+        assert progress == [f"Step {number} of {len(STEPS)}"]
+
+
+@pytest.mark.parametrize("page_id", ["sign3", "results", "safety", "learn"])
+def test_a_page_file_run_on_its_own_still_renders_the_frame(page_id: str) -> None:
+    """What a deep link to a fresh server does: Streamlit runs pages/x.py without app.py."""
+    at = AppTest.from_file(str(ROOT / page_file(page_id)), default_timeout=30).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.sidebar.button(key="nav_reset")
+    assert len(at.title) + len(at.header) >= 1
+
+
+def test_sign_one_is_step_three_of_eleven() -> None:
+    at = go(new_app(), "sign1")
+    assert [str(p.proto.text) for p in at.get("progress")] == ["Step 3 of 11"]
+
+
+def test_answers_survive_going_back_and_coming_again() -> None:
+    at = go(new_app(), "sign5")
+    set_widget(at, "q:sign5.sitting", True)
+    set_widget(at, "q:sign5.night", False)
+    set_widget(at, "q:sign5.rest_intensity", 6)
+    next_step(at, "sign6")
+    at.button(key="nav_back").click().run()
+    at.switch_page(page_file("sign5"))
+    assert at.radio(key="q:sign5.sitting").value is True
+    assert at.radio(key="q:sign5.night").value is False
+    assert at.radio(key="q:sign5.lying").value is None
+    assert at.select_slider(key="q:sign5.rest_intensity").value == 6
+    go(at, "where")
+    go(at, "sign5")
+    assert at.radio(key="q:sign5.sitting").value is True
+    assert answers(at).sign5.rest_intensity == 6
+
+
+def test_not_answered_stays_distinct_from_no() -> None:
+    at = go(new_app(), "sign5")
+    assert answers(at).sign5.sitting is None
+    set_widget(at, "q:sign5.sitting", False)
+    assert answers(at).sign5.sitting is False
+    go(at, "sign2")
+    assert answers(at).sign2.qualities is None
+    set_widget(at, "q:sign2.qualities:none", True)
+    assert answers(at).sign2.qualities == []
+    set_widget(at, "q:sign2.qualities", ["tingling"])
+    assert answers(at).sign2.qualities == ["tingling"]
+    assert at.checkbox(key="q:sign2.qualities:none").value is False
+
+
+def test_unmoved_slider_is_not_answered_and_says_so() -> None:
+    at = go(new_app(), "sign3")
+    assert answers(at).sign3.variability is None
+    assert load_ui_text().labels.slider_unset in texts(at)
+    set_widget(at, "q:sign3.variability", 0)
+    assert answers(at).sign3.variability == 0
+    assert load_ui_text().labels.slider_unset not in texts(at)
+
+
+def test_treatment_rows_record_only_what_was_tried() -> None:
+    at = go(new_app(), "sign1")
+    set_widget(at, "q:sign1.treatments:ice", "worse")
+    set_widget(at, "q:sign1.treatments:rest", "helped")
+    assert answers(at).sign1.treatments == {"ice": "worse", "rest": "helped"}
+    set_widget(at, "q:sign1.treatments:ice", None)
+    assert answers(at).sign1.treatments == {"rest": "helped"}
+
+
+def test_a_region_is_saved_once_its_side_is_given() -> None:
+    at = go(new_app(), "where")
+    set_widget(at, "where:regions", ["heel"])
+    assert answers(at).regions == []
+    assert at.multiselect(key="where:regions").value == ["heel"]
+    set_widget(at, "where:side:heel", "left")
+    set_widget(at, "where:level:heel", 8)
+    assert [(r.region, r.side, r.intensity) for r in answers(at).regions] == [("heel", "left", 8)]
+    set_widget(at, "where:regions", [])
+    assert answers(at).regions == []
+
+
+def test_sites_along_the_nerve_are_stored_in_spine_order() -> None:
+    at = go(new_app(), "along")
+    set_widget(at, "along:pelvis:pain", True)
+    set_widget(at, "along:neck:stiffness", True)
+    assert [s.site for s in answers(at).sites] == ["neck", "pelvis"]
+    set_widget(at, "along:neck:stiffness", False)
+    assert [s.site for s in answers(at).sites] == ["pelvis"]
+
+
+@pytest.mark.parametrize("page_id", [p for p in ALL_PAGES if p != "results"])
+def test_a_red_flag_shows_the_urgent_banner_on_every_page(page_id: str) -> None:
+    at = go(new_app(), "safety")
+    assert not at.error
+    set_widget(at, "safety:red_flags:foot_drop", True)
+    go(at, page_id)
+    alerts = [str(e.value) for e in at.error]
+    assert any(URGENT["urgent"] in a and "Foot drop" in a for a in alerts), alerts
+
+
+def test_results_lead_with_the_emergency_and_the_band_comes_second() -> None:
+    at = go(new_app(), "safety")
+    set_widget(at, "safety:red_flags:bladder_change", True)
+    go(at, "results")
+    kinds = [type(e).__name__ for e in at.main]
+    assert "Error" in kinds
+    first_error = kinds.index("Error")
+    band_heading = next(i for i, e in enumerate(at.main) if type(e).__name__ == "Subheader" and e.value == "Your result")
+    assert first_error < band_heading
+    assert URGENT["emergency"] in str(at.error[0].value)
+
+
+def test_none_of_these_apply_differs_from_not_answered() -> None:
+    at = go(new_app(), "safety")
+    assert answers(at).red_flags is None
+    set_widget(at, "safety:none", True)
+    assert answers(at).red_flags == [] and answers(at).mimics == []
+    set_widget(at, "safety:mimics:dvt", True)
+    assert answers(at).mimics == ["dvt"]
+    assert at.checkbox(key="safety:none").value is False
+    set_widget(at, "safety:mimics:dvt", False)
+    assert answers(at).red_flags is None and answers(at).mimics is None
+
+
+def test_self_check_is_switched_off_after_a_red_flag() -> None:
+    at = go(new_app(), "safety")
+    set_widget(at, "safety:red_flags:cancer_history", True)
+    go(at, "selfcheck")
+    assert not has_key(at, "selfcheck:gate_box")
+    assert load_ui_text().selfcheck.blocked in texts(at)
+
+
+def test_self_check_steps_appear_only_after_the_gate_and_can_be_skipped() -> None:
+    at = go(new_app(), "selfcheck")
+    steps = load_content().questions.slump_steps
+    assert steps[0] not in texts(at)
+    set_widget(at, "selfcheck:gate_box", True)
+    assert steps[0] in texts(at)
+    set_widget(at, "selfcheck:choice", "skip")
+    assert answers(at).slump is not None and answers(at).slump.done is False
+    set_widget(at, "selfcheck:choice", "done")
+    for criterion in ("familiar_symptom", "changes_with_neck", "differs_from_other_side"):
+        set_widget(at, f"q:slump.{criterion}", True)
+    assert answers(at).slump is not None and answers(at).slump.positive
+    go(at, "sign1")
+    go(at, "selfcheck")
+    assert at.checkbox(key="q:slump.changes_with_neck").value is True
+
+
+def test_reset_asks_before_clearing() -> None:
+    at = go(new_app(), "sign5")
+    set_widget(at, "q:sign5.sitting", True)
+    at.sidebar.button(key="nav_reset").click().run()
+    assert load_ui_text().labels.reset_body in texts(at)
+    assert answers(at).sign5.sitting is True
+    at.button(key="reset_cancel").click().run()
+    assert answers(at).sign5.sitting is True
+    at.sidebar.button(key="nav_reset").click().run()
+    at.button(key="reset_confirm").click().run()
+    assert answers(at) == Answers()
+
+
+def test_welcome_loads_an_example_and_shows_its_result() -> None:
+    from nervetriage.examples import load_examples
+
+    example = load_examples()[0]
+    at = new_app()
+    at.selectbox(key="welcome_example").set_value(example.id).run()
+    assert example.story in texts(at)
+    at.button(key="welcome_load_example").click().run()
+    assert at.session_state[ANSWERS_KEY] == example.answers
+    assert example.answers.origin is not None
+    assert any(str(t.value) == load_ui_text().nav["results"] for t in at.title)
+
+
+def test_welcome_start_goes_to_the_first_step() -> None:
+    at = new_app()
+    assert load_ui_text().welcome.privacy.strip() in texts(at)
+    at.button(key="welcome_start").click().run()
+    assert [str(p.proto.text) for p in at.get("progress")] == ["Step 1 of 11"]
+
+
+def test_results_chart_has_a_table_with_the_counter_evidence() -> None:
+    at = go(new_app(), "sign4")
+    set_widget(at, "q:sign4.self_press", "found_reproduces")
+    go(at, "results")
+    assert at.get("plotly_chart")
+    table = at.table[0].value
+    assert "A tender spot reproduces the pain" in list(table.index)
+    assert float(table.loc["A tender spot reproduces the pain", "Points"]) < 0
+
+
+def test_results_advice_follows_the_band() -> None:
+    at = go(new_app(), "results")
+    page = texts(at)
+    by_id = {a.id: a for a in load_content().advice.advice}
+    assert by_id["soft_tissue"].title in page  # an empty form scores "unlikely"
+    assert by_id["avoid_aggravating"].title not in page
+
+
+def test_learn_page_has_the_hose_picture_and_the_text() -> None:
+    at = go(new_app(), "learn")
+    assert at.get("plotly_chart")
+    assert "garden hose" in texts(at).lower()
+
+
+def test_ui_text_rejects_a_missing_field(tmp_path: Path) -> None:
+    bad = tmp_path / "ui.yaml"
+    bad.write_text((ROOT / "content" / "ui.yaml").read_text().replace("  reset_confirm:", "  reset_confirmed:"))
+    with pytest.raises(ContentError, match=r"ui\.yaml: field labels\."):
+        load_ui_text_from(bad)
