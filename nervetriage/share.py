@@ -231,3 +231,45 @@ def merge_clinic_answers(current: Answers, clinic: Answers) -> Answers:
     merged["regions"] = [r.model_dump() for r in regions]
     merged["origin"] = clinic.origin.model_dump() if clinic.origin else None
     return Answers.model_validate(merged)
+
+
+# --------------------------------------------------------------------------- answers files
+
+MAX_FILE_BYTES = 200_000
+
+
+class AnswersFileError(ValueError):
+    """An answers file that cannot be used; the message names the problem (and the field)."""
+
+
+def answers_file_json(answers: Answers) -> str:
+    """The answers file a person downloads: the same JSON the command line reads, its version first."""
+    data = {"version": answers.version, **answers.model_dump(mode="json", exclude_defaults=True)}
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def read_answers_file(data: bytes, declared_size: int | None = None) -> Answers:
+    """Validate an uploaded answers file; refuses large, non-JSON or invalid files with a clear message."""
+    size = max(len(data), declared_size or 0)
+    if size > MAX_FILE_BYTES:
+        raise AnswersFileError(f"The file is too large ({size // 1000} KB); an answers file is at most {MAX_FILE_BYTES // 1000} KB.")
+    if not data.strip():
+        raise AnswersFileError("The file is empty.")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise AnswersFileError("This is not a text file, so it is not a NerveTriage answers file.") from exc
+    try:
+        parsed = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise AnswersFileError(f"This is not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno}).") from exc
+    except (ValueError, RecursionError) as exc:
+        raise AnswersFileError("This is not valid JSON.") from exc
+    if not isinstance(parsed, dict):
+        raise AnswersFileError("An answers file holds one JSON object ({...}); this one holds something else.")
+    try:
+        return Answers.model_validate(parsed)
+    except ValidationError as exc:
+        raise AnswersFileError(f"Some answers are not valid: {_describe(exc)}.") from exc
+    except (ValueError, TypeError, RecursionError) as exc:
+        raise AnswersFileError("Some answers are not valid.") from exc

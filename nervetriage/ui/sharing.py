@@ -1,21 +1,233 @@
-"""Share links, answers files, PDF and origin banners (owned by the sharing work). Stub until that lands."""
+"""Ways in and out of the app: share links, answers files, the PDF, and origin banners.
+
+Every way in (a results link ``?a=``, a clinic's link ``?c=``, an uploaded file) ends in
+``set_answers`` with validated ``Answers``, or in a clear message with the answers already
+entered left exactly as they were. Text that came from a link or a file (a clinic's name
+and note, an example id) is shown as plain text, never as Markdown or HTML.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import re
+from urllib.parse import urlsplit, urlunsplit
+
+import streamlit as st
+
 from nervetriage.models import Answers, Assessment
+from nervetriage.report import build_report
+from nervetriage.share import (
+    ANSWERS_PARAM,
+    CLINIC_PARAM,
+    AnswersFileError,
+    LinkError,
+    answers_file_json,
+    build_share_link,
+    decode_link,
+    merge_clinic_answers,
+    read_answers_file,
+)
+from nervetriage.ui.state import get_answers, set_answers
+
+RESULTS_PAGE = "pages/results.py"
+PAGE_IDS = frozenset(
+    {"welcome", "where", "along", "sign1", "sign2", "sign3", "sign4", "sign5", "sign6", "selfcheck", "safety", "results", "learn",
+     "physio", "journal"}
+)
+_APPLIED = "nt_link_applied"  # the link already applied in this session (AppTest keeps query params)
+_NOTICE = "nt_link_notice"  # a message to show once, after a rerun or page switch
+_GOTO_RESULTS = "nt_link_goto_results"
+_UPLOADED = "nt_upload_done"  # the uploaded file already applied (the uploader keeps its file)
+_UPLOAD_KEY = "nt_upload"
+DEFAULT_ROOT = "http://localhost:8501"
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$&])")
+
+
+def escape_markdown(text: str) -> str:
+    """Text safe to place inside st.markdown: every Markdown/directive character backslash-escaped."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+
+
+# --------------------------------------------------------------------------- links in
+
+
+def _notice(kind: str, message: str) -> None:
+    st.session_state[_NOTICE] = (kind, message)
 
 
 def restore_from_url() -> None:
-    """Called by app.py before navigation: load answers from a share/physio link if present."""
+    """Apply ``?a=`` (results link) or ``?c=`` (clinic link) once, then drop it from the URL.
+
+    Called by app.py before navigation. A real browser drops query params when the
+    person moves to another page, and AppTest keeps them; remembering the applied link
+    in the session makes both behave the same: a link is applied once per session.
+    """
+    for param in (ANSWERS_PARAM, CLINIC_PARAM):
+        token = st.query_params.get(param)
+        if token is None:
+            continue
+        del st.query_params[param]
+        applied = f"{param}:{hashlib.sha256(token.encode('utf-8', 'replace')).hexdigest()}"
+        if st.session_state.get(_APPLIED) == applied:
+            continue
+        st.session_state[_APPLIED] = applied
+        try:
+            incoming = decode_link(token)
+        except LinkError as exc:
+            _notice("error", f"{exc} Your answers were not changed.")
+            continue
+        if param == ANSWERS_PARAM:
+            set_answers(incoming)
+            st.session_state[_GOTO_RESULTS] = True
+            _notice("success", "Answers restored from the shared link.")
+        else:
+            set_answers(merge_clinic_answers(get_answers(), incoming))
+        return
+
+
+def _current_page() -> str | None:
+    """The page id from the browser's URL, or None when unknown (AppTest, or the app root)."""
+    url = st.context.url
+    if not url:
+        return None
+    last = urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1]
+    return last if last in PAGE_IDS else None
+
+
+def app_url(page: str = "") -> str:
+    """The absolute URL of a page of this app, as the person's browser reaches it."""
+    url = st.context.url or DEFAULT_ROOT
+    parts = urlsplit(url)
+    segments = [s for s in parts.path.split("/") if s]
+    if segments and segments[-1] in PAGE_IDS:
+        segments.pop()
+    if page:
+        segments.append(page)
+    path = "/" + "/".join(segments)
+    return urlunsplit((parts.scheme, parts.netloc, path, "", ""))
+
+
+# --------------------------------------------------------------------------- banners
+
+
+def _example_title(example_id: str) -> str:
+    try:
+        from nervetriage.examples import get_example
+
+        return get_example(example_id).title
+    except Exception:  # an unknown id from a link still gets marked as an example
+        return example_id
 
 
 def origin_banner(answers: Answers) -> None:
-    """Show 'this is an example' or the clinic's note, wherever answers are shown."""
+    """Pending link messages, then "Example case: ..." or the clinic's note, on every page."""
+    if st.session_state.pop(_GOTO_RESULTS, False) and _current_page() != "results":
+        st.switch_page(RESULTS_PAGE)
+    notice = st.session_state.pop(_NOTICE, None)
+    if notice is not None:
+        kind, message = notice
+        if kind == "error":
+            st.error(message, icon=":material/link_off:")
+        else:
+            st.success(message, icon=":material/link:")
+    origin = answers.origin
+    if origin is None:
+        return
+    if origin.example:
+        st.info(
+            f"**Example case:** {escape_markdown(_example_title(origin.example))}. "
+            "These are invented answers for teaching, not a real person's.",
+            icon=":material/school:",
+        )
+    if origin.clinic or origin.clinic_note:
+        clinic = origin.clinic or "Your clinic"
+        page = _current_page()
+        if page in (None, "welcome"):
+            with st.container(border=True, key="nt_clinic_note"):
+                st.markdown(f":material/local_hospital: **A note from {escape_markdown(clinic)}**")
+                if origin.clinic_note:
+                    st.text(origin.clinic_note)
+                st.caption("When you finish, the Results page lets you copy a link and download a PDF to send back.")
+        else:
+            st.caption(f":material/local_hospital: Started from a link prepared by {escape_markdown(clinic)}.")
+
+
+# --------------------------------------------------------------------------- files in
 
 
 def upload_panel() -> None:
-    """Welcome page: restore answers from an uploaded JSON file."""
+    """Welcome page: restore answers saved earlier as a file."""
+    st.subheader("Continue from a saved file")
+    st.caption("Choose an answers file you downloaded from NerveTriage (.json, up to 200 KB). It is read here and not kept.")
+    uploaded = st.file_uploader("Answers file", type=["json"], key=_UPLOAD_KEY, max_upload_size=1)
+    if uploaded is None:
+        st.session_state.pop(_UPLOADED, None)
+        return
+    marker = f"{uploaded.file_id}:{uploaded.name}:{uploaded.size}"
+    if st.session_state.get(_UPLOADED, ("", ""))[0] == marker:
+        kind, message = st.session_state[_UPLOADED][1]
+    else:
+        try:
+            answers = read_answers_file(uploaded.getvalue(), declared_size=uploaded.size)
+        except AnswersFileError as exc:
+            kind, message = "error", f"{uploaded.name}: {exc} Your answers were not changed."
+        else:
+            set_answers(answers)
+            kind, message = "success", f"Answers restored from {uploaded.name}."
+        st.session_state[_UPLOADED] = (marker, (kind, message))
+    if kind == "error":
+        st.error(message, icon=":material/error:")
+    else:
+        st.success(message, icon=":material/task_alt:")
+        if st.button("See the results", key="nt_upload_results", type="primary", icon=":material/insights:"):
+            st.switch_page(RESULTS_PAGE)
+
+
+# --------------------------------------------------------------------------- out
 
 
 def share_panel(answers: Answers, assessment: Assessment) -> None:
-    """Results page: share link, JSON download, PDF download."""
+    """Results page: a link to these results, the PDF for a clinician, the answers file."""
+    st.subheader("Share or save these results")
+    link = build_share_link(answers, app_url("results"))
+    if link.url:
+        st.markdown("**Link to these results**")
+        st.code(link.url, language=None, wrap_lines=True)
+        st.caption(
+            "Copy it with the button at its corner. The answers travel inside the link itself: nothing is stored on our "
+            "server, so anyone you give the link to can see them."
+        )
+    if link.message:
+        st.warning(link.message, icon=":material/warning:")
+    today = dt.date.today()
+    left, right = st.columns(2)
+    left.download_button(
+        "Download the PDF report",
+        data=lambda: build_report(answers, assessment, today=today),
+        file_name=f"nervetriage-report-{today.isoformat()}.pdf",
+        mime="application/pdf",
+        key="nt_download_pdf",
+        type="primary",
+        icon=":material/picture_as_pdf:",
+        on_click="ignore",
+        width="stretch",
+    )
+    right.download_button(
+        "Download the answers file",
+        data=answers_file_json(answers),
+        file_name=f"nervetriage-answers-{today.isoformat()}.json",
+        mime="application/json",
+        key="nt_download_json",
+        icon=":material/download:",
+        on_click="ignore",
+        width="stretch",
+    )
+    st.caption("The PDF is one or two pages for a clinician. The answers file lets you (or them) reopen these answers later.")
+    origin = answers.origin
+    if origin and origin.clinic:
+        st.info(
+            f"To send your results back to {escape_markdown(origin.clinic)}: paste the link above into your reply "
+            "and attach the PDF.",
+            icon=":material/local_hospital:",
+        )
