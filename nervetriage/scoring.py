@@ -283,38 +283,41 @@ def _sign6(answers: Answers, content: Content) -> tuple[SignResult, list[Adjustm
 
 def rank_nerves(regions: list[RegionPain], answers: Answers, content: Content) -> list[SuspectedNerve]:
     """Rank nerves by how many painful regions they serve, weighted by intensity."""
+    region_by_id = {r.id: r for r in content.regions}
+    nerve_by_id = {n.id: n for n in content.nerves}
     weight: dict[str, float] = defaultdict(float)
-    reasons: dict[str, list[str]] = defaultdict(list)
-    where: dict[str, list[str]] = defaultdict(list)
+    where: dict[str, dict[str, None]] = defaultdict(dict)  # ordered set of region ids per nerve
     sides: dict[str, set[Side]] = defaultdict(set)
     for pain in regions:
-        region = content.region(pain.region)
+        region = region_by_id[pain.region]
         factor = 0.5 + pain.intensity / 10
         for nerve_id in region.nerves:
             weight[nerve_id] += 2 * factor
-            reasons[nerve_id].append(f"{region.label}: a usual source of nerve pain here.")
-            where[nerve_id].append(region.id)
+            where[nerve_id][region.id] = None
             sides[nerve_id].add(pain.side)
         for extra in region.also_consider:
             if extra.nerve not in region.nerves:  # a note on a listed nerve adds a reason, not weight
                 weight[extra.nerve] += 1 * factor
-            reasons[extra.nerve].append(f"{region.label}: {extra.reason}")
-            where[extra.nerve].append(region.id)
+            where[extra.nerve][region.id] = None
             sides[extra.nerve].add(pain.side)
-    if answers.sign5.sitting:
-        for nerve_id in list(weight):
-            if content.nerve(nerve_id).sitting_compression:
+    sitting = bool(answers.sign5.sitting)
+    if sitting:
+        for nerve_id in weight:
+            if nerve_by_id[nerve_id].sitting_compression:
                 weight[nerve_id] += 1
-                reasons[nerve_id].append("Pain when sitting fits a nerve pressed on by sitting.")
-    ranked = sorted(weight, key=lambda n: (-weight[n], n))
     result = []
-    for nerve_id in ranked:
-        nerve = content.nerve(nerve_id)
+    for nerve_id in sorted(weight, key=lambda n: (-weight[n], n)):
+        nerve = nerve_by_id[nerve_id]
+        reasons: list[str] = []
+        for region_id in where[nerve_id]:
+            region = region_by_id[region_id]
+            if nerve_id in region.nerves:
+                reasons.append(f"{region.label}: a usual source of nerve pain here.")
+            reasons.extend(f"{region.label}: {extra.reason}" for extra in region.also_consider if extra.nerve == nerve_id)
+        if sitting and nerve.sitting_compression:
+            reasons.append("Pain when sitting fits a nerve pressed on by sitting.")
         side_set = sides[nerve_id]
-        if "both" in side_set or {"left", "right"} <= side_set:
-            side_list: list[Side] = ["both"]
-        else:
-            side_list = sorted(side_set)
+        side_list: list[Side] = ["both"] if "both" in side_set or {"left", "right"} <= side_set else sorted(side_set)
         result.append(
             SuspectedNerve(
                 id=nerve.id,
@@ -322,8 +325,8 @@ def rank_nerves(regions: list[RegionPain], answers: Answers, content: Content) -
                 roots=nerve.roots,
                 weight=round(weight[nerve_id], 2),
                 sides=side_list,
-                regions=list(dict.fromkeys(where[nerve_id])),
-                reasons=list(dict.fromkeys(reasons[nerve_id])),
+                regions=list(where[nerve_id]),
+                reasons=reasons,
             )
         )
     return result
@@ -346,14 +349,15 @@ def fits_one_nerve(regions: list[RegionPain], content: Content) -> tuple[bool | 
     side_set = {r.side for r in regions}
     if "both" in side_set or len(side_set) > 1:
         return False, "The pain is on both sides; nerve entrapment is usually one-sided."
+    nerve_by_id = {n.id: n for n in content.nerves}
     families: set[str] | None = None
-    for pain in regions:
-        region = content.region(pain.region)
+    for region_id in dict.fromkeys(r.region for r in regions):
+        region = content.region(region_id)
         ids = set(region.nerves) | {a.nerve for a in region.also_consider}
-        fam = {content.nerve(n).family for n in ids}
+        fam = {nerve_by_id[n].family for n in ids}
         families = fam if families is None else families & fam
     if families:
-        names = ", ".join(sorted(content.nerve(f).name if f in {n.id for n in content.nerves} else f for f in families))
+        names = ", ".join(sorted(nerve_by_id[f].name if f in nerve_by_id else f for f in families))
         return True, f"All painful areas fit the territory of one nerve ({names}) on one side."
     return False, "The painful areas do not share one nerve's territory."
 
