@@ -252,6 +252,7 @@ class RedFlagsFile(_Model):
     flags: list[Flag]
     mimics: list[Flag]
     combinations: list[Combination]
+    night_pain_flags: list[str] = Field(default_factory=list)
     urgency_messages: dict[Literal["emergency", "urgent", "professional", "none"], str]
 
 
@@ -391,6 +392,9 @@ class Content(_Model):
             for ref in combo.any_of:
                 if ref not in flag_ids:
                     problems.append(f"redflags.yaml combination {combo.id}: unknown flag {ref!r}")
+        for ref in self.red_flags.night_pain_flags:
+            if ref not in flag_ids:
+                problems.append(f"redflags.yaml night_pain_flags: unknown flag {ref!r}")
         need_source("scoring.yaml", self.scoring.source)
         need_source("questions.yaml", self.questions.source)
         for advice in self.advice.advice:

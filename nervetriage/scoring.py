@@ -384,8 +384,9 @@ def screen_safety(answers: Answers, content: Content) -> list[TriggeredFlag]:
                     id=mimic.id, kind="mimic", level=mimic.level, title=mimic.title, action=mimic.action, source=mimic.source
                 )
             )
+    night = bool(answers.sign5.night) or bool(chosen & set(content.red_flags.night_pain_flags))
     for combo in content.red_flags.combinations:
-        night_ok = bool(answers.sign5.night) or not combo.requires_night_pain
+        night_ok = night or not combo.requires_night_pain
         if night_ok and chosen & set(combo.any_of):
             found.append(
                 TriggeredFlag(

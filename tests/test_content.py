@@ -297,6 +297,12 @@ def test_loader_names_a_combination_with_an_unknown_flag(content_copy: Path) -> 
     assert "redflags.yaml" in message and "bad_luck" in message
 
 
+def test_loader_names_an_unknown_night_pain_flag(content_copy: Path) -> None:
+    _edit(content_copy, "redflags.yaml", lambda d: d["night_pain_flags"].append("insomnia"))
+    message = _refused(content_copy)
+    assert "redflags.yaml night_pain_flags" in message and "insomnia" in message
+
+
 def test_loader_names_an_unknown_field(content_copy: Path) -> None:
     _edit(content_copy, "redflags.yaml", lambda d: d["flags"][0].update(colour="red"))
     message = _refused(content_copy)

@@ -356,6 +356,13 @@ def test_night_pain_with_a_risk_factor_is_urgent() -> None:
     assert without.urgency == "professional"
 
 
+def test_constant_night_pain_counts_as_night_pain_for_the_combinations() -> None:
+    alone = run(red_flags=["constant_night_pain"])
+    with_weight_loss = run(red_flags=["constant_night_pain", "weight_loss"])
+    assert alone.urgency == "professional"
+    assert "night_pain_with_risk" in {f.id for f in with_weight_loss.red_flags}
+
+
 def test_mimic_sets_its_own_urgency() -> None:
     assert run(mimics=["dvt"]).urgency == "urgent"
 
