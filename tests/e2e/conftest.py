@@ -39,9 +39,10 @@ def free_port() -> int:
 
 
 class AppServer:
-    """A streamlit process serving app.py on a free port."""
+    """A streamlit process serving app.py (or another ``script``) on a free port."""
 
-    def __init__(self) -> None:
+    def __init__(self, script: str = "app.py") -> None:
+        self.script = script
         self.port = free_port()
         self.url = f"http://localhost:{self.port}"
         self.log = ROOT / "artifacts" / f"server-{self.port}.log"
@@ -50,7 +51,7 @@ class AppServer:
 
     def start(self, timeout: float = 60) -> None:
         cmd = [
-            sys.executable, "-m", "streamlit", "run", "app.py",
+            sys.executable, "-m", "streamlit", "run", self.script,
             "--server.headless", "true",
             "--server.port", str(self.port),
             "--browser.gatherUsageStats", "false",
