@@ -109,6 +109,7 @@ class TrendSettings(_Model):
     min_span_days: int = Field(ge=1, le=365)
     noise_factor: float = Field(ge=0, le=10)
     min_noise_share: float = Field(ge=0, le=5)
+    min_dof: int = Field(ge=1, le=60)
     rolling_entries: int = Field(ge=1, le=12)
     source: str
 
@@ -256,17 +257,20 @@ class JournalTrend(BaseModel):
         return next((m for m in self.measures if m.id == measure_id), None)
 
 
-# One-sided 95 % Student-t quantiles by degrees of freedom: with few check-ins the noise
-# estimate is itself shaky, so the allowance grows.
-_T95 = {1: 6.314, 2: 2.920, 3: 2.353, 4: 2.132, 5: 2.015, 6: 1.943, 7: 1.895, 8: 1.860, 9: 1.833, 10: 1.812,
-        12: 1.782, 15: 1.753, 20: 1.725, 30: 1.697, 60: 1.671}
+# Two-sided 99 % Student-t quantiles by degrees of freedom: a measure counts as moved only
+# when its change is well beyond what its own ups and downs could produce, so noisy series
+# do not flip the verdict. With few check-ins the noise estimate is itself shaky, so the
+# allowance grows (from ``min_dof`` in content, which stops three lucky points from
+# demanding the impossible).
+_T99 = {1: 63.657, 2: 9.925, 3: 5.841, 4: 4.604, 5: 4.032, 6: 3.707, 7: 3.499, 8: 3.355, 9: 3.250, 10: 3.169,
+        12: 3.055, 15: 2.947, 20: 2.845, 30: 2.750, 60: 2.660}
 
 
-def _t95(dof: int) -> float:
-    for limit in sorted(_T95):
+def _t99(dof: int) -> float:
+    for limit in sorted(_T99):
         if dof <= limit:
-            return _T95[limit]
-    return 1.645
+            return _T99[limit]
+    return 2.576
 
 
 def _series(entries: Sequence[JournalEntry], measure: MeasureId) -> list[float]:
@@ -326,7 +330,7 @@ def _measure_trend(
     slope, intercept, se_slope = _fit(xs, ys, settings.floor * content.trend.min_noise_share)
     span = xs[-1] - xs[0]
     change = slope * span
-    noise = content.trend.noise_factor * _t95(max(len(xs) - 2, 1)) * se_slope * span
+    noise = content.trend.noise_factor * _t99(max(len(xs) - 2, content.trend.min_dof)) * se_slope * span
     threshold = max(settings.floor, noise)
     if measure == "running":
         threshold = max(threshold, content.running_change_fraction * abs(level))
@@ -498,18 +502,28 @@ def summarise_journal(entries: list[JournalEntry], content: JournalContent | Non
     ordered = sort_entries(entries)
     if not ordered:
         return ["No check-ins yet."]
-    size = content.trend.rolling_entries
-    lines = [
-        f"{len(ordered)} check-in{'s' if len(ordered) != 1 else ''} from {format_date(ordered[0].date)} "
-        f"to {format_date(ordered[-1].date)}. Figures are averages of {size} check-ins, first and latest."
-    ]
     shown: tuple[MeasureId, ...] = ("frequency", "worst", "typical", "duration", "running")
+    if len(ordered) == 1:
+        lines = [f"1 check-in, on {format_date(ordered[0].date)}."]
+        for measure in shown:
+            settings = content.measures[measure]
+            unit = f" {settings.unit}" if settings.unit else ""
+            lines.append(f"{settings.label}: {_number(_series(ordered, measure)[0])}{unit}.")
+        return lines
+    # Non-overlapping averages, so "first" and "latest" are different check-ins.
+    k = max(1, min(content.trend.rolling_entries, len(ordered) // 2))
+    which = "the first check-in, then the latest" if k == 1 else f"the average of the first {k} check-ins, then of the latest {k}"
+    lines = [
+        f"{len(ordered)} check-ins from {format_date(ordered[0].date)} to {format_date(ordered[-1].date)}. "
+        f"Each line gives {which}."
+    ]
     for measure in shown:
-        rolled = rolling_mean(_series(ordered, measure), size)
-        first = rolled[min(size, len(rolled)) - 1]
-        unit = content.measures[measure].unit
-        unit = f" {unit}" if unit else ""
-        lines.append(f"{content.measures[measure].label}: {_number(first)}{unit} then {_number(rolled[-1])}{unit}.")
+        values = _series(ordered, measure)
+        settings = content.measures[measure]
+        unit = f" {settings.unit}" if settings.unit else ""
+        first = statistics.fmean(values[:k])
+        latest = statistics.fmean(values[-k:])
+        lines.append(f"{settings.label}: {_number(first)}{unit}, then {_number(latest)}{unit}.")
     return lines
 
 
@@ -599,7 +613,8 @@ def entry_from_cells(cells: Mapping[str, object], where: str, *, csv_text: bool 
         values[name] = number
     for name in TEXT_COLUMNS:
         raw = cells.get(name)
-        text = "" if _is_blank(raw) else str(raw)
+        # Only a missing cell is empty text; the model itself trims whitespace.
+        text = "" if raw is None or (isinstance(raw, float) and math.isnan(raw)) else str(raw)
         if csv_text and text.startswith("'") and text[1:2] and text[1:2] in _FORMULA_STARTS:
             text = text[1:]
         values[name] = text

@@ -3,8 +3,10 @@
 import streamlit as st
 
 from nervetriage.ui import journal_view as view
-from nervetriage.ui.sharing import origin_banner
+from nervetriage.ui.frame import ensure_frame
 from nervetriage.ui.state import get_answers
+
+ensure_frame()
 
 # Edits made in the table on the last run are saved (or refused) before anything is drawn,
 # so the verdict and chart below always show the saved journal.
@@ -13,7 +15,6 @@ answers = get_answers()
 entries = answers.journal
 
 st.title("Recovery journal")
-origin_banner(answers)
 view.intro()
 view.show_flash()
 
