@@ -489,6 +489,11 @@ def assess(answers: Answers, content: Content | None = None) -> Assessment:
         caveats.insert(0, "The safety questions were not answered yet.")
     if bilateral_only or any(r.side == "both" for r in lower_limb):
         caveats.append("Symptoms on both sides deserve the safety questions first: nerve problems are usually one-sided.")
+    if bilateral_only and neural_qualities:
+        caveats.append(
+            "Burning, tingling or numbness in both legs or feet can come from a condition affecting nerves throughout "
+            "the body (diabetes is a common one), not a running injury; a doctor should check it."
+        )
     if answers.duration == "under_2_weeks" and s5.points > 0:
         caveats.append("In the first days after an injury any fresh tissue damage can hurt at rest; this sign means more if it lasts.")
     if answers.onset == "after_fall":

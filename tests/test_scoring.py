@@ -209,6 +209,14 @@ def test_bilateral_with_tingling_is_not_counted_as_soreness() -> None:
     assert any("both sides" in c for c in both.caveats)
 
 
+def test_symmetric_numbness_suggests_a_doctor_for_a_whole_body_cause() -> None:
+    numb = {"qualities": ["numbness", "burning"]}
+    both = assess(Answers.model_validate({"regions": [{"region": "sole", "side": "both"}], "sign2": numb}))
+    one = assess(Answers.model_validate({"regions": [{"region": "sole", "side": "left"}], "sign2": numb}))
+    assert any("diabetes" in c for c in both.caveats)
+    assert not any("diabetes" in c for c in one.caveats)
+
+
 def test_bilateral_soreness_needs_the_sensations_answered() -> None:
     # Without sign 2 we do not know it is "only soreness", so nothing is taken off.
     both = assess(Answers.model_validate({"regions": [{"region": "calf", "side": "both"}]}))
