@@ -147,17 +147,21 @@ def _default_date(entries: list[JournalEntry]) -> dt.date:
 def add_form(entries: list[JournalEntry]) -> None:
     """A new weekly check-in; validated through JournalEntry before it touches the answers."""
     with st.form(FORM_KEY, clear_on_submit=True, enter_to_submit=False):
-        day = st.date_input("Date of the check-in", value=_default_date(entries), format="DD/MM/YYYY")
+        day = st.date_input("Date of the check-in", value=_default_date(entries), format="DD/MM/YYYY", key="nt_journal_date")
         left, right = st.columns(2)
-        flare_ups = left.number_input("Flare-ups this week", min_value=0, max_value=100, value=0, step=1)
-        duration = right.number_input("Typical flare-up length (minutes)", min_value=0, max_value=10_080, value=0, step=5)
-        worst = st.slider("Worst intensity this week (0 = none, 10 = worst imaginable)", 0, 10, 0)
-        typical = st.slider("Typical intensity of a flare-up (0-10)", 0, 10, 0)
-        running = st.number_input("Running this week (minutes)", min_value=0, max_value=10_080, value=0, step=10)
-        helped = st.text_input("What helped", max_chars=200, placeholder="e.g. walking breaks, changing seat")
-        flared = st.text_input("What flared it", max_chars=200, placeholder="e.g. long drive, hill repeats")
-        note = st.text_area("Note", max_chars=500, height=80)
-        submitted = st.form_submit_button("Add check-in", type="primary", icon=":material/add:")
+        flare_ups = left.number_input("Flare-ups this week", min_value=0, max_value=100, value=0, step=1, key="nt_journal_flare_ups")
+        duration = right.number_input(
+            "Typical flare-up length (minutes)", min_value=0, max_value=10_080, value=0, step=5, key="nt_journal_duration"
+        )
+        worst = st.slider("Worst intensity this week (0 = none, 10 = worst imaginable)", 0, 10, 0, key="nt_journal_worst")
+        typical = st.slider("Typical intensity of a flare-up (0-10)", 0, 10, 0, key="nt_journal_typical")
+        running = st.number_input(
+            "Running this week (minutes)", min_value=0, max_value=10_080, value=0, step=10, key="nt_journal_running"
+        )
+        helped = st.text_input("What helped", max_chars=200, placeholder="e.g. walking breaks, changing seat", key="nt_journal_helped")
+        flared = st.text_input("What flared it", max_chars=200, placeholder="e.g. long drive, hill repeats", key="nt_journal_flared")
+        note = st.text_area("Note", max_chars=500, height=80, key="nt_journal_note")
+        submitted = st.form_submit_button("Add check-in", type="primary", icon=":material/add:", key="nt_journal_submit")
     if not submitted:
         return
     cells = {
@@ -217,7 +221,7 @@ def table_panel(entries: list[JournalEntry], problem: JournalInputError | None) 
     st.caption("Click a cell to change it. To delete, tick rows on the left and use the bin icon above the table.")
     if problem is not None:
         show_problems(problem)
-        if st.button("Discard my table changes", icon=":material/undo:"):
+        if st.button("Discard my table changes", icon=":material/undo:", key="nt_journal_discard"):
             st.session_state[TABLE_NONCE] = st.session_state.get(TABLE_NONCE, 0) + 1
             st.rerun()
     st.data_editor(
