@@ -9,7 +9,7 @@ the loaded content, so a tampered link or file cannot smuggle in an unknown id.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -55,6 +55,29 @@ ShortText = Annotated[str, Field(max_length=500)]
 URGENCY_ORDER: dict[str, int] = {"none": 0, "professional": 1, "urgent": 2, "emergency": 3}
 
 
+def _region_enum(schema: dict[str, Any]) -> None:
+    """Publish the known region ids in the JSON Schema, so files can be checked without Python."""
+    from nervetriage.content import load_content
+
+    schema["enum"] = sorted(load_content().region_ids)
+
+
+def _flag_enum(schema: dict[str, Any]) -> None:
+    from nervetriage.content import load_content
+
+    schema["enum"] = sorted(f.id for f in load_content().red_flags.flags)
+
+
+def _mimic_enum(schema: dict[str, Any]) -> None:
+    from nervetriage.content import load_content
+
+    schema["enum"] = sorted(m.id for m in load_content().red_flags.mimics)
+
+
+FlagId = Annotated[str, Field(max_length=60, json_schema_extra=_flag_enum)]
+MimicId = Annotated[str, Field(max_length=60, json_schema_extra=_mimic_enum)]
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=False, str_strip_whitespace=True)
 
@@ -62,7 +85,7 @@ class _Strict(BaseModel):
 class RegionPain(_Strict):
     """One painful area: a region id from content/regions.yaml, a side and 0-10 intensity."""
 
-    region: str = Field(max_length=60)
+    region: str = Field(max_length=60, json_schema_extra=_region_enum)
     side: Side
     intensity: Intensity = 5
 
@@ -197,8 +220,8 @@ class Answers(_Strict):
     sign6: Sign6 = Field(default_factory=Sign6)
     neck_changes_legs: YesNoUnsure | None = None
     slump: Slump | None = None
-    red_flags: list[str] | None = Field(default=None, max_length=60)
-    mimics: list[str] | None = Field(default=None, max_length=60)
+    red_flags: list[FlagId] | None = Field(default=None, max_length=60)
+    mimics: list[MimicId] | None = Field(default=None, max_length=60)
     note: ShortText = ""
     origin: Origin | None = None
     journal: list[JournalEntry] = Field(default_factory=list, max_length=520)

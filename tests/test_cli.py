@@ -51,6 +51,15 @@ def test_every_example_validates_against_the_printed_schema(capsys: pytest.Captu
         validator.validate(json.loads(path.read_text(encoding="utf-8")))
 
 
+def test_schema_lists_the_known_region_and_flag_ids(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["schema"]) == 0
+    validator = jsonschema.Draft202012Validator(json.loads(capsys.readouterr().out))
+    assert validator.is_valid({"regions": [{"region": "calf", "side": "left"}], "red_flags": ["foot_drop"], "mimics": ["dvt"]})
+    assert not validator.is_valid({"regions": [{"region": "elbow", "side": "left"}]})
+    assert not validator.is_valid({"red_flags": ["dragons"]})
+    assert not validator.is_valid({"mimics": ["gout"]})
+
+
 def test_examples_ship_for_the_command_line() -> None:
     assert len(EXAMPLE_FILES) == len(load_examples()) >= 6
 
