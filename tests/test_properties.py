@@ -116,6 +116,13 @@ def test_any_red_flag_sets_an_urgency_with_its_message(answers: Answers, flag: s
     assert flag in {f.id for f in result.red_flags}
 
 
+@given(ANSWERS, st.lists(st.sampled_from(sorted(f.id for f in CONTENT.red_flags.flags)), max_size=3))
+def test_red_flags_set_urgency_but_leave_the_score_alone(answers: Answers, flags: list[str]) -> None:
+    flagged = assess(_update(answers, red_flags=flags, mimics=[]))
+    clear = assess(_update(answers, red_flags=[], mimics=[]))
+    assert (flagged.score, flagged.band) == (clear.score, clear.band)
+
+
 @given(ANSWERS)
 def test_urgency_is_the_most_urgent_triggered_flag(answers: Answers) -> None:
     result = assess(answers)
@@ -167,6 +174,8 @@ def test_suspected_nerves_come_from_the_chosen_regions(answers: Answers) -> None
 def test_answers_and_assessment_survive_a_json_round_trip(answers: Answers) -> None:
     again = Answers.model_validate_json(answers.model_dump_json())
     assert again == answers
+    before = answers.model_copy(deep=True)
     result = assess(answers)
+    assert answers == before, "assess must not change the answers it is given"
     assert Assessment.model_validate_json(result.model_dump_json()) == result
     assert assess(again) == result
