@@ -859,7 +859,7 @@ def build_journal_figure(entries: list[JournalEntry], content: JournalContent | 
                 name=name,
                 legendgroup=measure,
                 showlegend=row == 2,
-                line={"color": colour, "width": 3, "dash": dash, "shape": "spline", "smoothing": 0.6},
+                line={"color": colour, "width": 3, "dash": dash},
                 hovertemplate=f"%{{x|%d %b %Y}}<br>{name}, {size}-check-in average: %{{y:.1f}}{unit}<extra></extra>",
             ),
             row=row,
@@ -877,17 +877,25 @@ def build_journal_figure(entries: list[JournalEntry], content: JournalContent | 
         row=4,
         col=1,
     )
+    # Tick labels on check-in dates (at most six of them, so a phone can fit them).
+    step = max(1, math.ceil(len(dates) / 6))
+    ticks = dates[::-1][::step][::-1]
+    top_of_intensity = fig.layout.yaxis2.domain[1]
     fig.update_layout(
         height=820,
-        margin={"l": 48, "r": 16, "t": 64, "b": 40},
+        margin={"l": 44, "r": 12, "t": 36, "b": 40},
         font={"size": 14},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.04, "x": 0, "title": {"text": "Intensity lines: "}},
+        # The only legend is the intensity panel's, so it sits on that panel's top right.
+        legend={"orientation": "h", "yanchor": "bottom", "y": top_of_intensity + 0.005, "xanchor": "right", "x": 1,
+                "bgcolor": "rgba(255,255,255,0)", "font": {"size": 13}},
         hovermode="closest",
         plot_bgcolor="white",
+        paper_bgcolor="rgba(0,0,0,0)",
         bargap=0.5,
     )
     fig.update_annotations(font={"size": 14}, xanchor="left", x=0)
-    fig.update_xaxes(fixedrange=True, showgrid=False, tickformat="%d %b", linecolor="#888", ticks="outside")
-    fig.update_yaxes(fixedrange=True, gridcolor="#e5e5e5", rangemode="tozero", zeroline=True, zerolinecolor="#bbb")
+    fig.update_xaxes(fixedrange=True, showgrid=False, tickformat="%-d %b", tickmode="array", tickvals=ticks, ticks="outside",
+                     showline=False)
+    fig.update_yaxes(fixedrange=True, gridcolor="#e5e5e5", rangemode="tozero", zeroline=True, zerolinecolor="#999")
     fig.update_yaxes(range=[0, 10.5], dtick=2, row=2, col=1)
     return fig

@@ -197,7 +197,7 @@ def _table_frame(entries: list[JournalEntry]) -> pd.DataFrame:
 
 
 COLUMN_CONFIG = {
-    "date": st.column_config.DateColumn("Date", format="D MMM YYYY", required=True, width="small"),
+    "date": st.column_config.DateColumn("Date", format="D MMM YYYY", required=True, width=110),
     "flare_ups": st.column_config.NumberColumn("Flare-ups", min_value=0, max_value=100, step=1, format="%d", required=True),
     "worst": st.column_config.NumberColumn("Worst", min_value=0, max_value=10, step=1, format="%d", required=True),
     "typical": st.column_config.NumberColumn("Typical", min_value=0, max_value=10, step=1, format="%d", required=True),
@@ -249,8 +249,7 @@ def notes_panel(entries: list[JournalEntry]) -> None:
                 parts.append(f"Flared it: {entry.flared}")
             if entry.note:
                 parts.append(f"Note: {entry.note}")
-            st.markdown(f"**{escape_md(format_date(entry.date))}**")
-            st.text("\n".join(parts))
+            st.text(f"{format_date(entry.date)}  ·  " + "  ·  ".join(parts))
 
 
 def csv_panel(entries: list[JournalEntry]) -> None:

@@ -1,0 +1,105 @@
+"""The journal page in a real browser: import eight check-ins, see the chart and verdict, edit a cell."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from e2e.conftest import assert_no_exception, shot, wait_idle
+from nervetriage.journal import entries_to_csv
+from nervetriage.models import JournalEntry
+
+pytestmark = pytest.mark.browser
+
+MARKUP = "<b>bold?</b> <img src=x onerror=alert(1)> **stars**"
+ROWS = [(7, 7, 5, 45, 60), (8, 8, 5, 50, 60), (6, 7, 4, 40, 70), (6, 6, 4, 30, 70), (4, 6, 3, 25, 80), (5, 5, 3, 25, 90),
+        (3, 4, 2, 15, 90), (2, 4, 2, 10, 100)]
+HELPED = ["walking breaks", "", "nerve glides", "", "standing desk", "", "", "short easy runs"]
+FLARED = ["long drive", "hill repeats", "", "sitting at work", "", "new shoes", "", ""]
+
+
+def journal_csv() -> bytes:
+    entries = [
+        JournalEntry(
+            date=dt.date(2026, 1, 5) + dt.timedelta(weeks=i),
+            flare_ups=f,
+            worst=w,
+            typical=t,
+            duration_minutes=d,
+            running_minutes=r,
+            helped=HELPED[i],
+            flared=FLARED[i],
+            note=MARKUP if i == 3 else "",
+        )
+        for i, (f, w, t, d, r) in enumerate(ROWS)
+    ]
+    return entries_to_csv(entries).encode("utf-8")
+
+
+def open_with_journal(pg, url: str) -> None:  # type: ignore[no-untyped-def]
+    dialogs: list[str] = []
+    pg.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    pg.goto(f"{url}/journal")
+    wait_idle(pg)
+    pg.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
+        {"name": "journal.csv", "mimeType": "text/csv", "buffer": journal_csv()}
+    )
+    wait_idle(pg)
+    pg.locator(".st-key-nt_journal_import_0 button").click()
+    wait_idle(pg)
+    pg.locator(".js-plotly-plot").first.wait_for(timeout=30_000)
+    pg.wait_for_timeout(800)
+    assert not dialogs, f"a note ran as script: {dialogs}"
+
+
+def tall_shot(pg, name: str) -> None:  # type: ignore[no-untyped-def]
+    """The whole page in one picture: Streamlit scrolls inside its own container, so grow the viewport."""
+    size = pg.viewport_size
+    height = pg.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+    pg.set_viewport_size({"width": size["width"], "height": min(int(height) + 40, 6000)})
+    pg.wait_for_timeout(600)
+    shot(pg, name)
+    pg.set_viewport_size(size)
+
+
+def test_journal_with_eight_check_ins_shows_verdict_chart_and_plain_notes(app_server, page) -> None:  # type: ignore[no-untyped-def]
+    open_with_journal(page, app_server.url)
+    assert_no_exception(page)
+    body = page.locator('[data-testid="stMain"]')
+    assert "Imported 8 check-in(s)" in body.inner_text()
+    assert "Improving." in body.inner_text()
+    assert page.locator(".js-plotly-plot .subplot").count() >= 4
+    page.get_by_text("What helped, what flared it, notes").click()
+    wait_idle(page)
+    notes = page.locator('[data-testid="stText"]').all_inner_texts()
+    assert any(MARKUP in text for text in notes), notes
+    assert page.locator('[data-testid="stMain"] img[src="x"]').count() == 0
+    tall_shot(page, "journal")
+
+
+def test_editing_a_cell_in_the_browser_table_updates_the_verdict_inputs(app_server, page) -> None:  # type: ignore[no-untyped-def]
+    open_with_journal(page, app_server.url)
+    grid = page.locator('[data-testid="stDataFrame"]')
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    assert box is not None
+    # Row 1, "Flare-ups" (second column): the header row and the date column come first.
+    page.mouse.dblclick(box["x"] + 150, box["y"] + 35 + 17)
+    page.wait_for_timeout(400)
+    page.keyboard.press("Control+A")
+    page.keyboard.type("9")
+    page.keyboard.press("Enter")
+    wait_idle(page)
+    page.wait_for_timeout(500)
+    wait_idle(page)
+    assert_no_exception(page)
+    assert "Saved your changes." in page.locator('[data-testid="stMain"]').inner_text()
+
+
+def test_journal_reads_well_on_a_phone(app_server, phone_page) -> None:  # type: ignore[no-untyped-def]
+    open_with_journal(phone_page, app_server.url)
+    assert_no_exception(phone_page)
+    width = phone_page.evaluate("document.querySelector('.js-plotly-plot').getBoundingClientRect().width")
+    assert width <= 390
+    tall_shot(phone_page, "journal-phone")
