@@ -37,6 +37,9 @@ BAND_COLOURS: dict[str, RGB] = {
     "possible": (191, 110, 0),
     "likely": (94, 53, 177),
 }
+MIN_MAP_H = 84.0  # mm: below this the figure gets too small to read
+MAX_MAP_H = 112.0
+JOURNAL_ROWS = 8  # the latest weeks; the trend line summarises all of them
 LEVEL_WORDS = {"emergency": "EMERGENCY", "urgent": "URGENT", "professional": "CHECK FIRST"}
 SIDE_WORDS = {"left": "left", "right": "right", "both": "both sides"}
 
@@ -78,6 +81,10 @@ def next_steps(assessment: Assessment, content: Content | None = None) -> list[t
                     item.rstrip(".").lower() for item in content.advice.avoid_while_sensitive
                 ) + "."
             steps.append((advice.title, text))
+    if assessment.urgency in ("emergency", "urgent"):
+        # the urgent step outranks everything else: the rest shrinks to one line
+        later = "; ".join(title[0].lower() + title[1:] for title, _ in steps[1:])
+        return [steps[0], ("Once a doctor has ruled out an urgent cause", later[0].upper() + later[1:] + ".")]
     return steps
 
 
@@ -116,6 +123,12 @@ def _first_sentence(text: str) -> str:
     return head + "." if dot else text
 
 
+def _rgb(colour: str) -> RGB:
+    """'#rrggbb' -> (r, g, b)."""
+    value = colour.lstrip("#")
+    return int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16)
+
+
 def _points(value: float) -> str:
     rounded = round(value, 1)
     text = f"{rounded:g}"
@@ -134,8 +147,8 @@ class _Report:
         self.content = content
         self.today = today
         pdf = _Pdf(orientation="P", unit="mm", format="A4")
-        pdf.set_margins(14, 13, 14)
-        pdf.set_auto_page_break(auto=True, margin=15)
+        pdf.set_margins(14, 12, 14)
+        pdf.set_auto_page_break(auto=True, margin=13.5)
         pdf.add_font(FONT, "", str(FONT_DIR / "DejaVuSans.ttf"))
         pdf.add_font(FONT, "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
         pdf.set_title("NerveTriage self-assessment report")
@@ -323,34 +336,129 @@ class _Report:
                 row.cell(_points(item.points), style=FontFace(color=(46, 125, 50) if item.points < 0 else INK))
                 row.cell(item.reason)
 
+    def _map_room(self) -> float:
+        pdf = self.pdf
+        return float(pdf.h - pdf.b_margin - pdf.get_y() - 12)
+
+    def _map_fits(self) -> bool:
+        return self._map_room() >= MIN_MAP_H
+
     def where(self) -> None:
         """Body map on the left, painful regions and suspected nerves on the right."""
         pdf = self.pdf
-        map_w, map_h = 74.0, 88.0
-        self.ensure_space(map_h + 14)
+        map_w, gap = 72.0, 8.0
+        # as tall as possible up to MAX_MAP_H; shrink to use page 1 rather than leave it half empty
+        room = self._map_room()
+        map_h = min(MAX_MAP_H, room) if room >= MIN_MAP_H else MAX_MAP_H
+        self.ensure_space(map_h + 12)
         self.heading("Where it hurts and the nerves that fit")
         top = pdf.get_y()
-        self._body_map(pdf.l_margin, top, map_w, map_h)
+        colours = self._body_map(pdf.l_margin, top, map_w, map_h)
         left = pdf.l_margin
-        pdf.set_left_margin(left + map_w + 5)
-        pdf.set_xy(left + map_w + 5, top)
+        pdf.set_left_margin(left + map_w + gap)
+        pdf.set_xy(left + map_w + gap, top)
         col = pdf.w - pdf.r_margin - pdf.l_margin
-        self._regions_and_nerves(col)
+        self._regions_and_nerves(col, colours)
         bottom = max(pdf.get_y(), top + map_h)
         pdf.set_left_margin(left)
         pdf.set_xy(left, bottom + 1)
 
-    def _body_map(self, x: float, y: float, w: float, h: float) -> None:
-        """Front and back outlines, painful regions shaded, suspected nerves' courses drawn."""
-        pdf = self.pdf
-        with pdf.local_context():
-            pdf.set_draw_color(*RULE)
-            pdf.rect(x, y, w, h)
-            self.font(8, colour=MUTED)
-            pdf.set_xy(x, y + h / 2)
-            pdf.cell(w, 4, "body map: waiting for geometry", align="C")
+    def _body_map(self, x: float, y: float, w: float, h: float) -> dict[str, RGB]:
+        """Front and back outlines, painful regions shaded, suspected nerves' courses drawn.
 
-    def _regions_and_nerves(self, col: float) -> None:
+        Renders the body map's own ``Drawing`` (the one the app's figure is built from) with
+        fpdf2 lines and polygons: no browser, no image export. Returns the nerve colours by
+        nerve id so the list beside the map can use the same ones.
+        """
+        from nervetriage import bodymap
+
+        drawing = bodymap.results_drawing(self.answers, self.a)
+        offsets = bodymap.view_offsets(drawing.views)
+        xs: list[float] = []
+        ys: list[float] = []
+        for view in drawing.views:
+            x0, x1, y0, y1 = bodymap.view_bounds(view)
+            xs += [x0 + offsets[view], x1 + offsets[view]]
+            ys += [y0 - 6, y1 + 10]  # room for the soles' caption and the view titles
+        legend_h = 4.0 * sum(1 for e in drawing.legend if not e.group.startswith("nerve:")) + 1
+        map_h = h - legend_h
+        scale = min(w / (max(xs) - min(xs)), map_h / (max(ys) - min(ys)))
+        left = x + (w - (max(xs) - min(xs)) * scale) / 2 - min(xs) * scale
+        top = y + max(ys) * scale
+
+        def to_pdf(view: str, px: float, py: float) -> tuple[float, float]:
+            return left + (px + offsets[view]) * scale, top - py * scale  # type: ignore[index]
+
+        pdf = self.pdf
+        stroke = 0.12  # mm of PDF line per pixel of the app's figure line
+        for shape in drawing.shapes:
+            points = [to_pdf(shape.view, px, py) for px, py in shape.points]
+            closed = len(points) > 2 and shape.points[0] == shape.points[-1]
+            opacity = shape.fill_opacity if shape.fill and closed and shape.fill_opacity < 1 else None
+            with pdf.local_context(**({"fill_opacity": opacity} if opacity is not None else {})):
+                style = ""
+                if shape.fill and closed:
+                    pdf.set_fill_color(*_rgb(shape.fill))
+                    style += "F"
+                if shape.line:
+                    pdf.set_draw_color(*_rgb(shape.line))
+                    pdf.set_line_width(max(shape.width * stroke, 0.1))
+                    if shape.dash != "solid":
+                        dash = 0.35 if shape.dash == "dot" else 1.2
+                        pdf.set_dash_pattern(dash=dash, gap=0.6)
+                    style = "D" + style
+                if not style:
+                    continue
+                if closed:
+                    pdf.polygon(points, style=style)
+                else:
+                    pdf.polyline(points)
+        for mark in drawing.marks:
+            cx, cy = to_pdf(mark.view, mark.x, mark.y)
+            r = 1.1
+            with pdf.local_context():
+                pdf.set_draw_color(*_rgb(mark.colour))
+                pdf.set_line_width(0.45)
+                pdf.line(cx - r, cy - r, cx + r, cy + r)
+                pdf.line(cx - r, cy + r, cx + r, cy - r)
+        for text in drawing.texts:
+            tx, ty = to_pdf(text.view, text.x, text.y)
+            size = max(text.size * 0.55, 5.0)
+            self.font(size, text.bold, _rgb(text.colour))
+            width = pdf.get_string_width(text.text)
+            pdf.text(tx - width / 2, ty + size * 0.35 * 0.3528, text.text)
+        if drawing.message:
+            self.font(7.5, False, MUTED)
+            pdf.set_xy(x, y + map_h / 2)
+            pdf.cell(w, 4, drawing.message, align="C")
+        # legend rows for everything but the nerves (the list beside the map names those)
+        ly = y + map_h + 1
+        for entry in drawing.legend:
+            if entry.group.startswith("nerve:"):
+                continue
+            colour = _rgb(entry.colour)
+            with pdf.local_context():
+                if entry.kind == "fill":
+                    pdf.set_fill_color(*colour)
+                    pdf.set_draw_color(179, 88, 6)
+                    pdf.set_line_width(0.15)
+                    pdf.rect(x + 1, ly + 0.6, 4, 2.4, style="DF")
+                elif entry.kind == "marker":
+                    pdf.set_draw_color(*colour)
+                    pdf.set_line_width(0.4)
+                    pdf.line(x + 2, ly + 0.7, x + 4, ly + 2.9)
+                    pdf.line(x + 2, ly + 2.9, x + 4, ly + 0.7)
+                else:
+                    pdf.set_draw_color(*colour)
+                    pdf.set_line_width(0.5)
+                    pdf.line(x + 1, ly + 1.8, x + 5, ly + 1.8)
+            self.font(7, False, MUTED)
+            pdf.set_xy(x + 6.5, ly)
+            pdf.cell(w - 6.5, 3.6, entry.label)
+            ly += 4.0
+        return {e.group.removeprefix("nerve:"): _rgb(e.colour) for e in drawing.legend if e.group.startswith("nerve:")}
+
+    def _regions_and_nerves(self, col: float, colours: dict[str, RGB]) -> None:
         pdf = self.pdf
         labels = {r.id: r.label for r in self.content.regions}
         self.font(8, True, MUTED)
@@ -371,8 +479,14 @@ class _Report:
         shown = self.a.nerves[:4]
         for nerve in shown:
             sides = ", ".join(SIDE_WORDS[s] for s in nerve.sides)
+            colour = colours.get(nerve.id)
+            if colour:
+                with pdf.local_context():
+                    pdf.set_draw_color(*colour)
+                    pdf.set_line_width(1.0)
+                    pdf.line(pdf.l_margin - 4.5, pdf.get_y() + 2.0, pdf.l_margin - 1.0, pdf.get_y() + 2.0)
             self.para(f"{nerve.name} ({nerve.roots}) – {sides}", 8.5, True, w=col)
-            for line in _nerve_lines(nerve.reasons)[:3]:
+            for line in _nerve_lines(nerve.reasons)[:2]:
                 pdf.set_x(pdf.l_margin + 3)
                 self.para(f"→ {line}", 8, w=col - 3, h=3.7)
             pdf.ln(0.6)
@@ -395,7 +509,8 @@ class _Report:
             self.font(8.5, True, URGENT if urgent else INK)
             pdf.write(4.2, f"{title}: ")
             self.font(8.5)
-            pdf.write(4.2, _clean(text if urgent or title.startswith("While") else _first_sentence(text)))
+            whole = urgent or title.startswith(("While", "Once"))
+            pdf.write(4.2, _clean(text if whole else _first_sentence(text)))
             pdf.ln(5)
 
     def journal(self) -> None:
@@ -405,12 +520,13 @@ class _Report:
         self.heading("Recovery journal")
         trend = _journal_trend(self.answers)
         if trend is not None:
-            verdict = str(getattr(trend, "verdict", "")).replace("_", " ")
-            self.para(f"Trend: {verdict}. {getattr(trend, 'reason', '')}", 8.5, True)
+            label = str(getattr(trend, "label", "") or getattr(trend, "verdict", "")).replace("_", " ")
+            self.para(f"Trend: {label}", 9, True)
+            self.para(str(getattr(trend, "reason", "")), 8.5)
             for tip in list(getattr(trend, "advice", []))[:3]:
                 self.para(f"• {tip}", 8.5)
             self.pdf.ln(1)
-        shown = entries[-12:]
+        shown = entries[-JOURNAL_ROWS:]
         if len(entries) > len(shown):
             self.para(f"The last {len(shown)} of {len(entries)} weekly entries.", 8, colour=MUTED)
         with self.pdf.table(
@@ -439,21 +555,29 @@ class _Report:
 
     def limits(self) -> None:
         self.heading("Limits of this screen")
-        caveats = [c for c in self.a.caveats if not c.startswith("This is a screen, not a diagnosis")]
-        for caveat in caveats:
-            self.para(f"• {caveat}", 8, colour=MUTED)
-        self.pdf.ln(1)
-        self.para(DISCLAIMER, 8, colour=INK)
+        self.para(DISCLAIMER, 8, colour=INK, h=3.7)
+        self.pdf.ln(0.8)
+        # the disclaimer already says the first two of the shipped caveats
+        covered = set(self.content.scoring.caveats[:2])
+        rest = [c for c in self.a.caveats if c not in covered]
+        if rest:
+            self.para("Also: " + " ".join(c if c.endswith(".") else c + "." for c in rest), 7.5, colour=MUTED, h=3.4)
 
     def build(self) -> bytes:
         self.header()
         self.urgent()
         self.band()
         self.signs()
-        self.where()
-        self.adjustments()
-        self.note()
-        self.steps()
+        if self._map_fits():
+            self.where()
+            self.adjustments()
+            self.note()
+            self.steps()
+        else:  # fill the rest of this page with the shorter sections, the map opens the next
+            self.adjustments()
+            self.note()
+            self.steps()
+            self.where()
         self.journal()
         self.limits()
         return bytes(self.pdf.output())

@@ -181,8 +181,7 @@ class ShareLink:
 
 
 def _url(base_url: str, param: str, token: str) -> str:
-    base = base_url.rstrip("/")
-    return f"{base}?{urlencode({param: token})}"
+    return f"{base_url}?{urlencode({param: token})}"
 
 
 def build_share_link(answers: Answers, base_url: str) -> ShareLink:

@@ -127,6 +127,40 @@ def test_disclaimer_is_printed() -> None:
     assert "not a diagnosis or a medical device" in _flat(_text(_pdf(_likely())[1]))
 
 
+def test_body_map_is_drawn_with_its_views_and_legend() -> None:
+    text = _flat(_text(_pdf(_likely())[1]))
+    assert "Where it hurts and the nerves that fit" in text
+    for label in ("Front", "Back", "Where it hurts (darker = stronger)", "Spine, where the nerves start"):
+        assert label in text
+
+
+def test_body_map_draws_more_when_there_are_painful_regions() -> None:
+    """Shaded regions and nerve courses are vector paths: the page carries more of them."""
+    empty_page = PdfReader(io.BytesIO(build_report(Answers(), assess(Answers()), today=TODAY))).pages
+    full_page = _pdf(_likely())[1].pages
+
+    def paths(pages) -> int:  # type: ignore[no-untyped-def]
+        return sum(page.get_contents().get_data().count(b" re") + page.get_contents().get_data().count(b" l\n") for page in pages)
+
+    assert paths(full_page) > paths(empty_page)
+
+
+def _journal(weeks: int) -> list[JournalEntry]:
+    return [
+        JournalEntry(date=dt.date(2026, 1, 5) + dt.timedelta(weeks=i), flare_ups=8 - i // 2, worst=8 - i // 3,
+                     typical=max(0, 5 - i // 3), duration_minutes=60, running_minutes=20 + 10 * i,
+                     note="Easy 5 km, flared after sitting at work" if i % 2 else "")
+        for i in range(weeks)
+    ]
+
+
+def test_even_an_urgent_case_with_a_long_journal_fits_on_two_pages() -> None:
+    for example in load_examples():
+        answers = example.fresh_answers().model_copy(update={"journal": _journal(12)})
+        _, reader = _pdf(answers)
+        assert len(reader.pages) <= 2, example.id
+
+
 def test_journal_section_appears_only_with_entries() -> None:
     plain = _likely()
     assert "Recovery journal" not in _text(_pdf(plain)[1])

@@ -105,6 +105,8 @@ def app_url(page: str = "") -> str:
     if page:
         segments.append(page)
     path = "/" + "/".join(segments)
+    if not page and segments:
+        path += "/"  # the app's root under a base path: keep the slash before "?c="
     return urlunsplit((parts.scheme, parts.netloc, path, "", ""))
 
 

@@ -1,0 +1,180 @@
+"""Share links, clinic links, uploads and downloads in headless Chromium.
+
+A real browser drops query params when the page changes and starts a new session on
+every page load, which AppTest does not; these tests pin the behaviour people get.
+Screenshots go to artifacts/screenshots/sharing-*.png.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from e2e.conftest import AppServer, assert_no_exception, shot, wait_idle
+from nervetriage.examples import get_example
+from nervetriage.models import Answers
+from nervetriage.scoring import assess
+from nervetriage.share import MAX_FILE_BYTES, answers_file_json, decode_link, encode_link, token_from_text
+
+pytestmark = pytest.mark.browser
+
+NOTE = "Hi Sam – please fill this in before Tuesday. **not bold** [click](http://evil.example) <b>x</b>"
+
+
+def key(widget_key: str) -> str:
+    return ".st-key-" + re.sub(r"[^a-zA-Z0-9_-]", "-", widget_key)
+
+
+def main_text(pg) -> str:  # type: ignore[no-untyped-def]
+    return str(pg.locator('[data-testid="stMain"]').inner_text())
+
+
+def open_url(pg, url: str) -> None:  # type: ignore[no-untyped-def]
+    pg.goto(url)
+    wait_idle(pg)
+    assert_no_exception(pg)
+
+
+def sidebar_to(pg, title: str) -> None:  # type: ignore[no-untyped-def]
+    pg.locator('[data-testid="stSidebarNav"]').get_by_text(title, exact=True).click()
+    wait_idle(pg)
+    assert_no_exception(pg)
+
+
+def codes(pg) -> list[str]:  # type: ignore[no-untyped-def]
+    return [t.strip() for t in pg.locator('[data-testid="stCode"]').all_inner_texts()]
+
+
+def _likely() -> Answers:
+    return get_example("race-belt-thigh").fresh_answers()
+
+
+def test_share_link_opens_on_results_with_the_band(app_server: AppServer, page) -> None:  # type: ignore[no-untyped-def]
+    original = _likely()
+    open_url(page, f"{app_server.url}/results?a={encode_link(original)}")
+    text = main_text(page)
+    assert assess(original).band_label in text
+    assert "Answers restored from the shared link." in text
+    assert "Example case:" in text
+    assert "?a=" not in page.url, "the applied link is dropped from the address bar"
+    shot(page, "sharing-01-results-from-link")
+
+
+def test_share_link_to_the_app_root_switches_to_results(app_server: AppServer, page) -> None:  # type: ignore[no-untyped-def]
+    original = _likely()
+    open_url(page, f"{app_server.url}/?a={encode_link(original)}")
+    page.wait_for_url(re.compile(r".*/results$"))
+    assert assess(original).band_label in main_text(page)
+
+
+def test_answers_survive_navigation_after_the_link_is_dropped(app_server: AppServer, page) -> None:  # type: ignore[no-untyped-def]
+    original = _likely()
+    open_url(page, f"{app_server.url}/results?a={encode_link(original)}")
+    sidebar_to(page, "Welcome")
+    assert "Answers restored" not in main_text(page)
+    sidebar_to(page, "Results")
+    text = main_text(page)
+    assert assess(original).band_label in text
+    assert "Answers restored" not in text, "a link is applied once, not again on navigation"
+
+
+def test_tampered_link_shows_the_clear_message(app_server: AppServer, page) -> None:  # type: ignore[no-untyped-def]
+    token = encode_link(_likely())
+    tampered = token[:30] + ("A" if token[30] != "A" else "B") + token[31:]
+    open_url(page, f"{app_server.url}/results?a={tampered}")
+    alert = page.locator('[data-testid="stAlertContentError"]').first
+    alert.wait_for()
+    assert "This link is damaged or incomplete" in alert.inner_text()
+    assert "Your answers were not changed." in alert.inner_text()
+    assert assess(_likely()).band_label not in main_text(page)
+    shot(page, "sharing-02-tampered-link")
+
+
+def test_results_link_copied_from_the_page_reopens_the_same_answers(app_server: AppServer, browser, page) -> None:  # type: ignore[no-untyped-def]
+    original = _likely()
+    open_url(page, f"{app_server.url}/results?a={encode_link(original)}")
+    links = [c for c in codes(page) if "?a=" in c]
+    assert links, "the share panel shows the results link"
+    assert links[0].startswith(f"{app_server.url}/results?a=")
+    assert decode_link(token_from_text(links[0])[1]) == original
+    page.locator(key("nt_download_pdf")).scroll_into_view_if_needed()
+    shot(page, "sharing-03-share-panel", full_page=False)
+    other = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    open_url(other, links[0])
+    assert assess(original).band_label in main_text(other)
+    other.context.close()
+
+
+def test_pdf_and_answers_file_download_from_results(app_server: AppServer, page, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    original = _likely()
+    open_url(page, f"{app_server.url}/results?a={encode_link(original)}")
+    with page.expect_download() as pdf_info:
+        page.locator(key("nt_download_pdf")).get_by_role("button").click()
+    pdf_path = tmp_path / "report.pdf"
+    pdf_info.value.save_as(pdf_path)
+    assert pdf_info.value.suggested_filename.endswith(".pdf")
+    pdf_text = " ".join("\n".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(pdf_path.read_bytes())).pages).split())
+    assert assess(original).band_label in pdf_text
+    with page.expect_download() as json_info:
+        page.locator(key("nt_download_json")).get_by_role("button").click()
+    json_path = tmp_path / "answers.json"
+    json_info.value.save_as(json_path)
+    assert Answers.model_validate_json(json_path.read_text(encoding="utf-8")) == original
+    assert_no_exception(page)
+
+
+def _upload(pg, path: Path) -> None:  # type: ignore[no-untyped-def]
+    pg.locator(key("nt_upload")).locator('input[type="file"]').set_input_files(str(path))
+    wait_idle(pg)
+    assert_no_exception(pg)
+
+
+def test_uploads_oversize_and_malformed_are_refused_a_good_one_restores(app_server: AppServer, page, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    open_url(page, app_server.url)
+    huge = tmp_path / "huge.json"
+    huge.write_text(json.dumps({"note": "x", "pad": " " * (MAX_FILE_BYTES + 100)}), encoding="utf-8")
+    _upload(page, huge)
+    error = page.locator('[data-testid="stAlertContentError"]').first
+    error.wait_for()
+    assert "too large" in error.inner_text()
+    shot(page, "sharing-04-upload-too-large", full_page=False)
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"regions": [', encoding="utf-8")
+    _upload(page, broken)
+    page.get_by_text("not valid JSON", exact=False).first.wait_for()
+    good = tmp_path / "good.json"
+    good.write_text(answers_file_json(_likely()), encoding="utf-8")
+    _upload(page, good)
+    page.get_by_text("Answers restored from good.json.").wait_for()
+    page.locator(key("nt_upload_results")).get_by_role("button").click()
+    wait_idle(page)
+    assert assess(_likely()).band_label in main_text(page)
+
+
+def test_physio_link_shows_the_clinic_note_as_plain_text(app_server: AppServer, browser, page) -> None:  # type: ignore[no-untyped-def]
+    open_url(page, f"{app_server.url}/physio")
+    page.locator(key("physio:clinic")).locator("input").fill("Riverside Running Physio")
+    page.locator(key("physio:note")).locator("textarea").fill(NOTE)
+    page.get_by_role("button", name="Create the link").click()
+    wait_idle(page)
+    assert_no_exception(page)
+    links = [c for c in codes(page) if c.startswith("http") and "?c=" in c]
+    assert links, "the physio page shows the client link"
+    shot(page, "sharing-05-physio-page")
+
+    client = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    open_url(client, links[0])
+    box = client.locator(key("nt_clinic_note"))
+    box.wait_for()
+    assert "A note from Riverside Running Physio" in box.inner_text()
+    assert NOTE in box.inner_text(), "the note is shown verbatim, Markdown and HTML not interpreted"
+    assert box.locator("a").count() == 0 and box.locator("strong b").count() == 0
+    shot(client, "sharing-06-clinic-note-on-welcome", full_page=False)
+    sidebar_to(client, "Where it hurts")
+    assert "Started from a link prepared by Riverside Running Physio" in main_text(client)
+    client.context.close()
