@@ -822,7 +822,7 @@ def build_journal_figure(entries: list[JournalEntry], content: JournalContent | 
     m = content.measures
     titles = (
         f"{m['frequency'].label}",
-        "Intensity: worst and typical (0-10)",
+        "Intensity (0-10)",
         f"{m['duration'].label} (minutes)",
         f"{m['running'].label} (minutes)",
     )
