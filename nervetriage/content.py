@@ -8,6 +8,7 @@ shape and refuses content that does not fit, naming the file and the field.
 from __future__ import annotations
 
 import functools
+import string
 import types
 import typing
 from collections import Counter
@@ -283,11 +284,42 @@ REQUIRED_MODIFIER_TEXT: frozenset[str] = frozenset(
 )
 
 
+_PLAIN_TEXTS = [
+    "returns_when_running", "helped_label", "sign1_nothing", "no_sensations", "bilateral_soreness_label", "same_run_differs",
+    "walk_worse_than_hard_run", "moves_around", "warms_up_label", "warms_up", "sign3_nothing", "cannot_find_self",
+    "cannot_find_therapist", "tender_spot_label", "tender_spot", "sign4_nothing", "sitting", "lying", "night", "sign5_nothing",
+    "scan_normal", "scan_mild_wear", "clear_injury_label", "clear_injury", "no_scans", "scan_elsewhere", "neck_label",
+    "slump_positive_label", "slump_negative_label", "sites_label", "coherent_label", "incoherent_label", "no_regions",
+    "sides_differ", "no_shared_nerve", "nerve_sitting", "safety_unanswered", "night_safety_unanswered", "both_sides",
+    "whole_body", "acute_rest_pain", "after_fall",
+]
+# Every sentence the scorer writes, with the {placeholders} it fills in.
+SCORING_TEXTS: dict[str, frozenset[str]] = {
+    **dict.fromkeys(_PLAIN_TEXTS, frozenset()),
+    **dict.fromkeys(["no_change", "worse", "helped", "neural_sensations", "plain_sensations", "fits_one_nerve"], frozenset({"names"})),
+    "variability": frozenset({"value"}),
+    "rest_intensity": frozenset({"value"}),
+    "sites_reported": frozenset({"where"}),
+    "nerve_usual": frozenset({"region"}),
+    "nerve_also": frozenset({"region", "reason"}),
+    "unanswered": frozenset({"signs"}),
+}
+
+
+def _placeholders(template: str) -> set[str] | None:
+    """The {names} a template uses, or None when its braces are malformed."""
+    try:
+        return {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
+    except ValueError:
+        return None
+
+
 class ScoringFile(_Model):
     bands: list[BandInfo]
     modifiers: dict[str, float]
     modifier_text: dict[str, str]
     caveats: list[str]
+    texts: dict[str, str]
     source: str
 
     @model_validator(mode="after")
@@ -306,7 +338,24 @@ class ScoringFile(_Model):
         missing_text = REQUIRED_MODIFIER_TEXT - set(self.modifier_text)
         if missing_text:
             raise ValueError(f"modifier_text misses {sorted(missing_text)}")
+        problems = []
+        missing_texts = set(SCORING_TEXTS) - set(self.texts)
+        if missing_texts:
+            problems.append(f"texts miss {sorted(missing_texts)}")
+        unknown_texts = set(self.texts) - set(SCORING_TEXTS)
+        if unknown_texts:
+            problems.append(f"texts has unknown {sorted(unknown_texts)}")
+        for key, template in self.texts.items():
+            if key in SCORING_TEXTS and _placeholders(template) != SCORING_TEXTS[key]:
+                wanted = ", ".join("{" + p + "}" for p in sorted(SCORING_TEXTS[key])) or "no {placeholders}"
+                problems.append(f"texts.{key} must use {wanted}")
+        if problems:
+            raise ValueError("; ".join(problems))
         return self
+
+    def text(self, key: str, **values: object) -> str:
+        """One of the scorer's sentences, with its placeholders filled in."""
+        return self.texts[key].format(**values)
 
 
 class Advice(_Model):

@@ -40,6 +40,7 @@ def _label(content: Content, field: str, value: str) -> str:
 
 
 def _sign1(answers: Answers, content: Content) -> tuple[SignResult, list[Adjustment]]:
+    t = content.scoring.text
     sign = content.sign(1)
     w = sign.weights
     s1 = answers.sign1
@@ -55,28 +56,28 @@ def _sign1(answers: Answers, content: Content) -> tuple[SignResult, list[Adjustm
     if failed:
         points += w["no_change"] * len(failed)
         names = ", ".join(_label(content, "sign1.treatments", t) for t in failed)
-        reasons.append(f"No change with: {names}.")
+        reasons.append(t("no_change", names=names))
     if worse:
         points += w["worse"] * len(worse)
         names = ", ".join(_label(content, "sign1.treatments", t) for t in worse)
-        reasons.append(f"Made worse by: {names}; ordinary care can irritate a sensitive nerve.")
+        reasons.append(t("worse", names=names))
     if s1.returns_when_running:
         points += w["returns_when_running"]
-        reasons.append("It eases with rest but returns when running starts again.")
+        reasons.append(t("returns_when_running"))
     if helped:
         cut = min(w["helped_counter"] * len(helped), w["helped_counter_cap"])
         names = ", ".join(_label(content, "sign1.treatments", t) for t in helped)
         counter.append(
             Adjustment(
                 id="treatment_helped",
-                label="Ordinary care helped",
+                label=t("helped_label"),
                 points=-cut,
-                reason=f"Helped by: {names}. Muscle, tendon and bone problems usually respond to this.",
+                reason=t("helped", names=names),
             )
         )
     answered = bool(s1.treatments) or s1.returns_when_running is not None
     if answered and not reasons:
-        reasons.append("Nothing here points to a nerve.")
+        reasons.append(t("sign1_nothing"))
     result = SignResult(
         number=1,
         title=sign.title,
@@ -89,6 +90,7 @@ def _sign1(answers: Answers, content: Content) -> tuple[SignResult, list[Adjustm
 
 
 def _sign2(answers: Answers, content: Content, bilateral_only: bool) -> tuple[SignResult, list[Adjustment]]:
+    t = content.scoring.text
     sign = content.sign(2)
     qualities = answers.sign2.qualities
     reasons: list[str] = []
@@ -99,19 +101,19 @@ def _sign2(answers: Answers, content: Content, bilateral_only: bool) -> tuple[Si
         neural = [q for q in qualities if q in NEURAL_QUALITIES]
         if neural:
             names = ", ".join(_label(content, "sign2.qualities", q) for q in neural)
-            reasons.append(f"You describe {names}: sensations typical of an irritated nerve.")
+            reasons.append(t("neural_sensations", names=names))
         plain = [q for q in qualities if q not in NEURAL_QUALITIES]
         if plain:
             names = ", ".join(_label(content, "sign2.qualities", q) for q in plain)
-            reasons.append(f"{names.capitalize()} can come from a nerve too, but count for little alone.")
+            reasons.append(t("plain_sensations", names=names.capitalize()))
     elif qualities is not None:
-        reasons.append("None of the listed sensations.")
+        reasons.append(t("no_sensations"))
     if bilateral_only and qualities is not None and not (set(qualities) & NEURAL_QUALITIES):
         weight = content.scoring.modifiers["bilateral_soreness_counter"]
         counter.append(
             Adjustment(
                 id="bilateral_soreness",
-                label="Soreness on both sides",
+                label=t("bilateral_soreness_label"),
                 points=-weight,
                 reason=content.scoring.modifier_text["bilateral_soreness_counter"],
             )
@@ -128,6 +130,7 @@ def _sign2(answers: Answers, content: Content, bilateral_only: bool) -> tuple[Si
 
 
 def _sign3(answers: Answers, content: Content) -> tuple[SignResult, list[Adjustment]]:
+    t = content.scoring.text
     sign = content.sign(3)
     w = sign.weights
     s3 = answers.sign3
@@ -136,23 +139,23 @@ def _sign3(answers: Answers, content: Content) -> tuple[SignResult, list[Adjustm
     counter: list[Adjustment] = []
     if s3.variability:
         points += w["variability_per_point"] * s3.variability
-        reasons.append(f"Day-to-day variability {s3.variability}/10.")
+        reasons.append(t("variability", value=s3.variability))
     if s3.same_run_differs:
         points += w["same_run_differs"]
-        reasons.append("The same run is fine one day and a flare-up another.")
+        reasons.append(t("same_run_differs"))
     if s3.walk_worse_than_hard_run:
         points += w["walk_worse_than_hard_run"]
-        reasons.append("An easy walk can hurt more than a hard run: out of proportion to load.")
+        reasons.append(t("walk_worse_than_hard_run"))
     if s3.moves_around:
         points += w["moves_around"]
-        reasons.append("The painful spot moves around.")
+        reasons.append(t("moves_around"))
     if s3.warms_up_pattern:
         counter.append(
             Adjustment(
                 id="warms_up",
-                label="Warms up with activity",
+                label=t("warms_up_label"),
                 points=-w["warms_up_counter"],
-                reason="Stiff at first, easing with activity and worse with too much is the usual muscle and tendon pattern.",
+                reason=t("warms_up"),
             )
         )
     answered = any(
@@ -160,7 +163,7 @@ def _sign3(answers: Answers, content: Content) -> tuple[SignResult, list[Adjustm
         for v in (s3.variability, s3.same_run_differs, s3.walk_worse_than_hard_run, s3.moves_around, s3.warms_up_pattern)
     )
     if answered and not reasons:
-        reasons.append("Your pain behaves predictably.")
+        reasons.append(t("sign3_nothing"))
     result = SignResult(
         number=3,
         title=sign.title,
@@ -173,6 +176,7 @@ def _sign3(answers: Answers, content: Content) -> tuple[SignResult, list[Adjustm
 
 
 def _sign4(answers: Answers, content: Content) -> tuple[SignResult, list[Adjustment]]:
+    t = content.scoring.text
     sign = content.sign(4)
     w = sign.weights
     s4 = answers.sign4
@@ -181,22 +185,22 @@ def _sign4(answers: Answers, content: Content) -> tuple[SignResult, list[Adjustm
     counter: list[Adjustment] = []
     if s4.self_press == "cannot_find":
         points += w["cannot_find_self"]
-        reasons.append("You cannot find a spot that brings on the pain.")
+        reasons.append(t("cannot_find_self"))
     if s4.therapist_press == "cannot_find":
         points += w["cannot_find_therapist"]
-        reasons.append("A therapist could not find it either.")
+        reasons.append(t("cannot_find_therapist"))
     if "found_reproduces" in (s4.self_press, s4.therapist_press):
         counter.append(
             Adjustment(
                 id="tender_spot",
-                label="A tender spot reproduces the pain",
+                label=t("tender_spot_label"),
                 points=-w["found_reproduces_counter"],
-                reason="A precise spot that brings on the pain when pressed is typical of tendon or fascia.",
+                reason=t("tender_spot"),
             )
         )
     answered = s4.self_press not in (None, "not_tried") or s4.therapist_press not in (None, "not_tried")
     if answered and not reasons:
-        reasons.append("A sore spot can be found by pressing.")
+        reasons.append(t("sign4_nothing"))
     result = SignResult(
         number=4,
         title=sign.title,
@@ -209,6 +213,7 @@ def _sign4(answers: Answers, content: Content) -> tuple[SignResult, list[Adjustm
 
 
 def _sign5(answers: Answers, content: Content) -> SignResult:
+    t = content.scoring.text
     sign = content.sign(5)
     w = sign.weights
     s5 = answers.sign5
@@ -216,19 +221,19 @@ def _sign5(answers: Answers, content: Content) -> SignResult:
     reasons: list[str] = []
     if s5.sitting:
         points += w["sitting"]
-        reasons.append("Pain when sitting: sitting can press on the sciatic and obturator nerves.")
+        reasons.append(t("sitting"))
     if s5.lying:
         points += w["lying"]
-        reasons.append("Pain when lying down.")
+        reasons.append(t("lying"))
     if s5.night:
         points += w["night"]
-        reasons.append("Pain at night (also checked against the safety questions).")
+        reasons.append(t("night"))
     if s5.rest_intensity:
         points += w["rest_intensity_per_point"] * s5.rest_intensity
-        reasons.append(f"Pain at rest rated {s5.rest_intensity}/10.")
+        reasons.append(t("rest_intensity", value=s5.rest_intensity))
     answered = any(v is not None for v in (s5.sitting, s5.lying, s5.night, s5.rest_intensity))
     if answered and not reasons:
-        reasons.append("No pain at rest, which is usual for a muscle or tendon problem.")
+        reasons.append(t("sign5_nothing"))
     return SignResult(
         number=5,
         title=sign.title,
@@ -240,6 +245,7 @@ def _sign5(answers: Answers, content: Content) -> SignResult:
 
 
 def _sign6(answers: Answers, content: Content) -> tuple[SignResult, list[Adjustment]]:
+    t = content.scoring.text
     sign = content.sign(6)
     w = sign.weights
     s6 = answers.sign6
@@ -249,24 +255,24 @@ def _sign6(answers: Answers, content: Content) -> tuple[SignResult, list[Adjustm
     had_scan = bool(s6.imaging)
     if had_scan and s6.result == "normal":
         points += w["normal"]
-        reasons.append("Scans found nothing; a sensitive nerve usually looks normal (weak evidence on its own).")
+        reasons.append(t("scan_normal"))
     elif had_scan and s6.result == "mild_wear":
         points += w["mild_wear"]
-        reasons.append("Scans showed only mild wear and tear, which many people without pain have too.")
+        reasons.append(t("scan_mild_wear"))
     elif had_scan and s6.result == "clear_injury":
         counter.append(
             Adjustment(
                 id="clear_injury",
-                label="A scan showed a clear injury",
+                label=t("clear_injury_label"),
                 points=-w["clear_injury_counter"],
-                reason="A clear tear or fracture on a scan is a more likely explanation.",
+                reason=t("clear_injury"),
             )
         )
     if s6.imaging is not None and not s6.imaging:
-        reasons.append("No scans yet: this sign cannot count.")
+        reasons.append(t("no_scans"))
     answered = s6.imaging is not None and (not s6.imaging or s6.result is not None)
     if answered and had_scan and not reasons:
-        reasons.append("The scan result points elsewhere.")
+        reasons.append(t("scan_elsewhere"))
     result = SignResult(
         number=6,
         title=sign.title,
@@ -283,6 +289,7 @@ def _sign6(answers: Answers, content: Content) -> tuple[SignResult, list[Adjustm
 
 def rank_nerves(regions: list[RegionPain], answers: Answers, content: Content) -> list[SuspectedNerve]:
     """Rank nerves by how many painful regions they serve, weighted by intensity."""
+    t = content.scoring.text
     region_by_id = {r.id: r for r in content.regions}
     nerve_by_id = {n.id: n for n in content.nerves}
     weight: dict[str, float] = defaultdict(float)
@@ -312,10 +319,11 @@ def rank_nerves(regions: list[RegionPain], answers: Answers, content: Content) -
         for region_id in where[nerve_id]:
             region = region_by_id[region_id]
             if nerve_id in region.nerves:
-                reasons.append(f"{region.label}: a usual source of nerve pain here.")
-            reasons.extend(f"{region.label}: {extra.reason}" for extra in region.also_consider if extra.nerve == nerve_id)
+                reasons.append(t("nerve_usual", region=region.label))
+            notes = [extra.reason for extra in region.also_consider if extra.nerve == nerve_id]
+            reasons.extend(t("nerve_also", region=region.label, reason=note) for note in notes)
         if sitting and nerve.sitting_compression:
-            reasons.append("Pain when sitting fits a nerve pressed on by sitting.")
+            reasons.append(t("nerve_sitting"))
         side_set = sides[nerve_id]
         side_list: list[Side] = ["both"] if "both" in side_set or {"left", "right"} <= side_set else sorted(side_set)
         result.append(
@@ -344,11 +352,12 @@ def is_bilateral(regions: list[RegionPain]) -> bool:
 
 def fits_one_nerve(regions: list[RegionPain], content: Content) -> tuple[bool | None, str]:
     """Whether the painful regions sit in one nerve family's territory, on one side."""
+    t = content.scoring.text
     if not regions:
-        return None, "No painful regions were chosen, so the fit to a nerve cannot be judged."
+        return None, t("no_regions")
     side_set = {r.side for r in regions}
     if "both" in side_set or len(side_set) > 1:
-        return False, "The pain is on both sides; nerve entrapment is usually one-sided."
+        return False, t("sides_differ")
     nerve_by_id = {n.id: n for n in content.nerves}
     families: set[str] | None = None
     for region_id in dict.fromkeys(r.region for r in regions):
@@ -358,8 +367,8 @@ def fits_one_nerve(regions: list[RegionPain], content: Content) -> tuple[bool | 
         families = fam if families is None else families & fam
     if families:
         names = ", ".join(sorted(nerve_by_id[f].name if f in nerve_by_id else f for f in families))
-        return True, f"All painful areas fit the territory of one nerve ({names}) on one side."
-    return False, "The painful areas do not share one nerve's territory."
+        return True, t("fits_one_nerve", names=names)
+    return False, t("no_shared_nerve")
 
 
 # --------------------------------------------------------------------- safety
@@ -412,6 +421,7 @@ def assess(answers: Answers, content: Content | None = None) -> Assessment:
     """Score validated answers against the article's six signs and screen for red flags."""
     if content is None:
         content = load_content()
+    t = content.scoring.text
     mods = content.scoring.modifiers
     text = content.scoring.modifier_text
     lower_limb = list(answers.regions)
@@ -431,16 +441,16 @@ def assess(answers: Answers, content: Content | None = None) -> Assessment:
     modifiers: list[Adjustment] = []
     if answers.neck_changes_legs == "yes":
         modifiers.append(
-            Adjustment(id="neck", label="Neck movement changes leg symptoms", points=mods["neck_yes"], reason=text["neck_yes"])
+            Adjustment(id="neck", label=t("neck_label"), points=mods["neck_yes"], reason=text["neck_yes"])
         )
     if answers.slump is not None and answers.slump.done:
         if answers.slump.positive:
             modifiers.append(
-                Adjustment(id="slump", label="Slump self-check positive", points=mods["slump_positive"], reason=text["slump_positive"])
+                Adjustment(id="slump", label=t("slump_positive_label"), points=mods["slump_positive"], reason=text["slump_positive"])
             )
         else:
             counter.append(
-                Adjustment(id="slump", label="Slump self-check not positive", points=-mods["slump_negative"], reason=text["slump_negative"])
+                Adjustment(id="slump", label=t("slump_negative_label"), points=-mods["slump_negative"], reason=text["slump_negative"])
             )
     crimps = [s for s in answers.sites if s.pain or s.stiffness]
     if crimps:
@@ -449,20 +459,20 @@ def assess(answers: Answers, content: Content | None = None) -> Assessment:
         modifiers.append(
             Adjustment(
                 id="sites",
-                label="Stiff or painful along the nerve's path",
+                label=t("sites_label"),
                 points=min(mods["site_each"] * len(crimps), mods["site_cap"]),
-                reason=f"{text['sites']} You reported: {where}.",
+                reason=f"{text['sites']} {t('sites_reported', where=where)}",
             )
         )
     coherent, coherence_reason = fits_one_nerve(lower_limb, content)
     if coherent and neural_qualities:
         # A plausible map counts when there are nerve-like sensations to map (NeuPSIG "possible").
-        modifiers.append(Adjustment(id="coherent", label="Fits one nerve's territory", points=mods["coherent"], reason=coherence_reason))
+        modifiers.append(Adjustment(id="coherent", label=t("coherent_label"), points=mods["coherent"], reason=coherence_reason))
     elif coherent is False and len(lower_limb) >= 2 and not bilateral_only:
         counter.append(
             Adjustment(
                 id="incoherent",
-                label="Does not fit one nerve",
+                label=t("incoherent_label"),
                 points=-mods["incoherent_counter"],
                 reason=text["incoherent_counter"],
             )
@@ -482,22 +492,19 @@ def assess(answers: Answers, content: Content | None = None) -> Assessment:
     unanswered = [s.number for s in signs if not s.answered]
     caveats = list(content.scoring.caveats)
     if unanswered:
-        caveats.insert(0, f"Signs {', '.join(map(str, unanswered))} were not answered; answering them could change the result.")
+        caveats.insert(0, t("unanswered", signs=", ".join(map(str, unanswered))))
     if answers.red_flags is None:
         if answers.sign5.night:
-            caveats.insert(0, "You have pain at night: please answer the safety questions, since night pain can need a doctor.")
-        caveats.insert(0, "The safety questions were not answered yet.")
+            caveats.insert(0, t("night_safety_unanswered"))
+        caveats.insert(0, t("safety_unanswered"))
     if bilateral_only or any(r.side == "both" for r in lower_limb):
-        caveats.append("Symptoms on both sides deserve the safety questions first: nerve problems are usually one-sided.")
+        caveats.append(t("both_sides"))
     if bilateral_only and neural_qualities:
-        caveats.append(
-            "Burning, tingling or numbness in both legs or feet can come from a condition affecting nerves throughout "
-            "the body (diabetes is a common one), not a running injury; a doctor should check it."
-        )
+        caveats.append(t("whole_body"))
     if answers.duration == "under_2_weeks" and s5.points > 0:
-        caveats.append("In the first days after an injury any fresh tissue damage can hurt at rest; this sign means more if it lasts.")
+        caveats.append(t("acute_rest_pain"))
     if answers.onset == "after_fall":
-        caveats.append("After a fall, a bone injury should be ruled out before treating it as a nerve problem.")
+        caveats.append(t("after_fall"))
 
     return Assessment(
         score=score,

@@ -291,6 +291,23 @@ def test_loader_names_a_missing_modifier(content_copy: Path) -> None:
     assert "scoring.yaml" in message and "neck_yes" in message
 
 
+def test_loader_names_a_text_with_the_wrong_placeholder(content_copy: Path) -> None:
+    _edit(content_copy, "scoring.yaml", lambda d: d["texts"].update(no_change="No change with: {treatments}."))
+    message = _refused(content_copy)
+    assert "scoring.yaml" in message and "texts.no_change must use {names}" in message
+
+
+def test_loader_names_a_missing_text(content_copy: Path) -> None:
+    _edit(content_copy, "scoring.yaml", lambda d: d["texts"].pop("after_fall"))
+    message = _refused(content_copy)
+    assert "scoring.yaml" in message and "after_fall" in message
+
+
+def test_loader_refuses_broken_braces_in_a_text(content_copy: Path) -> None:
+    _edit(content_copy, "scoring.yaml", lambda d: d["texts"].update(variability="Variability {value/10."))
+    assert "texts.variability must use {value}" in _refused(content_copy)
+
+
 def test_loader_names_a_combination_with_an_unknown_flag(content_copy: Path) -> None:
     _edit(content_copy, "redflags.yaml", lambda d: d["combinations"][0]["any_of"].append("bad_luck"))
     message = _refused(content_copy)

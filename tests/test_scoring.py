@@ -417,6 +417,13 @@ def test_weights_come_from_content() -> None:
     assert sign(assess(answers), 2) == CONTENT.sign(2).weights["tingling"]
 
 
+def test_explanations_come_from_content() -> None:
+    scoring = CONTENT.scoring.model_copy(update={"texts": {**CONTENT.scoring.texts, "sitting": "Sitting hurts (edited by a physio)."}})
+    edited = CONTENT.model_copy(update={"scoring": scoring})
+    result = assess(Answers.model_validate({**BASE, "sign5": {"sitting": True}}), edited)
+    assert result.signs[4].reasons == ["Sitting hurts (edited by a physio)."]
+
+
 def test_bands_follow_the_thresholds_in_content() -> None:
     bands = {b.id: b.min_score for b in CONTENT.scoring.bands}
     strong = run(
