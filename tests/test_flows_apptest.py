@@ -91,12 +91,12 @@ STORIES: dict[str, dict[str, Any]] = {
 def _positions(at: Any) -> tuple[int | None, int | None]:
     """Where (in page order) the first error alert and the band heading appear."""
     first_error = band = None
-    band_heading = "Your result"
+    labels = {b.label for b in load_content().scoring.bands}
     for index, element in enumerate(at.main):
         kind = type(element).__name__
         if kind == "Error" and first_error is None:
             first_error = index
-        if kind == "Subheader" and element.value == band_heading and band is None:
+        if kind == "Header" and element.value in labels and band is None:
             band = index
     return first_error, band
 

@@ -21,10 +21,13 @@ BAND_ICONS = {"unlikely": ":material/fitness_center:", "possible": ":material/he
 
 def contributions(assessment: Assessment) -> pd.DataFrame:
     """One row per sign, modifier and counter-evidence: what moved the score and why."""
+    ui = load_ui_text()
     rows: list[dict[str, object]] = []
     for sign in assessment.signs:
-        why = " ".join(sign.reasons) if sign.answered else load_ui_text().labels.not_answered
-        rows.append({"What": f"Sign {sign.number}: {sign.title}", "Points": round(sign.points, 1), "Why": why})
+        short = ui.nav.get(sign_page(sign.number), f"Sign {sign.number}")
+        why = " ".join(sign.reasons) if sign.answered else ui.labels.not_answered
+        what = short if sign.answered else f"{short} ({ui.labels.not_answered})"
+        rows.append({"What": what, "Points": round(sign.points, 1), "Why": why})
     for item in assessment.modifiers:
         rows.append({"What": item.label, "Points": round(item.points, 1), "Why": item.reason})
     for item in assessment.counter_evidence:
@@ -37,6 +40,7 @@ def contribution_figure(table: pd.DataFrame) -> go.Figure:
     shown = table.iloc[::-1]
     colours = [POSITIVE if p >= 0 else NEGATIVE for p in shown["Points"]]
     names = [_wrap(str(w)) for w in shown["What"]]
+    lines = sum(name.count("<br>") + 1 for name in names)
     fig = go.Figure(
         go.Bar(
             x=shown["Points"],
@@ -50,7 +54,7 @@ def contribution_figure(table: pd.DataFrame) -> go.Figure:
         )
     )
     fig.update_layout(
-        height=70 + 34 * len(shown),
+        height=80 + 22 * lines + 14 * len(shown),
         margin={"l": 10, "r": 30, "t": 10, "b": 30},
         xaxis={"title": "points", "zeroline": True, "zerolinecolor": "#1d2b2f", "fixedrange": True},
         yaxis={"automargin": True, "fixedrange": True},
@@ -61,7 +65,7 @@ def contribution_figure(table: pd.DataFrame) -> go.Figure:
     return fig
 
 
-def _wrap(text: str, width: int = 28) -> str:
+def _wrap(text: str, width: int = 24) -> str:
     words, lines, line = text.split(), [], ""
     for word in words:
         if line and len(line) + len(word) + 1 > width:
@@ -85,11 +89,11 @@ def safety_first(assessment: Assessment) -> None:
 
 def band_section(assessment: Assessment) -> None:
     text = load_ui_text().results
-    st.subheader(text.band_heading)
-    st.markdown(f"### {assessment.band_label}")
-    st.caption(f"{text.score}: {assessment.score} / 100")
-    st.write(assessment.band_meaning)
-    st.info(text.does_not_mean, icon=":material/info:")
+    with st.container(border=True, key="results_band"):
+        st.caption(f"{text.band_heading} · {text.score} {assessment.score} / 100")
+        st.header(assessment.band_label, anchor=False)
+        st.markdown(f"**{text.means}.** {assessment.band_meaning}")
+        st.caption(text.does_not_mean)
 
 
 def partial_notice(assessment: Assessment, safety_answered: bool) -> None:
@@ -108,7 +112,7 @@ def partial_notice(assessment: Assessment, safety_answered: bool) -> None:
 
 def chart_section(assessment: Assessment) -> None:
     text = load_ui_text().results
-    st.subheader(text.chart_heading)
+    st.subheader(text.chart_heading, anchor=False)
     st.caption(text.chart_help)
     table = contributions(assessment)
     st.plotly_chart(
@@ -123,7 +127,7 @@ def chart_section(assessment: Assessment) -> None:
 
 def nerves_section(assessment: Assessment) -> None:
     text = load_ui_text().results
-    st.subheader(text.nerves_heading)
+    st.subheader(text.nerves_heading, anchor=False)
     if not assessment.nerves:
         st.write(text.nerves_none)
         return
@@ -140,7 +144,7 @@ def nerves_section(assessment: Assessment) -> None:
 
 
 def caveats_section(assessment: Assessment) -> None:
-    st.subheader(load_ui_text().results.caveats_heading)
+    st.subheader(load_ui_text().results.caveats_heading, anchor=False)
     st.markdown("\n".join(f"- {c}" for c in assessment.caveats))
 
 
@@ -155,7 +159,7 @@ def advice_for(band: str) -> list[Advice]:
 def next_steps_section(assessment: Assessment) -> None:
     text = load_ui_text().results
     content = load_content()
-    st.subheader(text.next_heading)
+    st.subheader(text.next_heading, anchor=False)
     for item in advice_for(assessment.band):
         with st.container(border=True):
             st.markdown(f"**{item.title}**")

@@ -1,0 +1,255 @@
+"""The wizard in headless Chromium: clicked through end to end, every page deep-linked cold.
+
+Screenshots of every page are kept under artifacts/screenshots/ (wizard-NN-<page>.png).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+from e2e.conftest import AppServer, assert_no_exception, shot, wait_idle
+from nervetriage.content import load_content
+from nervetriage.ui.nav import ALL_PAGES
+from nervetriage.ui_text import load_ui_text
+
+pytestmark = pytest.mark.browser
+
+UI = load_ui_text()
+CONTENT = load_content()
+
+
+def key(widget_key: str) -> str:
+    """CSS selector of the element Streamlit tags with a widget's key."""
+    return ".st-key-" + re.sub(r"[^a-zA-Z0-9_-]", "-", widget_key)
+
+
+def tall_shot(pg, name: str) -> None:  # type: ignore[no-untyped-def]
+    """Streamlit scrolls inside its own container: grow the viewport to the content first."""
+    size = pg.viewport_size
+    height = pg.evaluate(
+        "() => Math.max(...['stMain', 'stSidebar'].map(id => {"
+        " const el = document.querySelector(`[data-testid=\"${id}\"]`);"
+        " return el ? el.scrollHeight : 0; }))"
+    )
+    pg.set_viewport_size({"width": size["width"], "height": max(size["height"], min(int(height) + 40, 6000))})
+    pg.wait_for_timeout(150)
+    shot(pg, name, full_page=True)
+    pg.set_viewport_size(size)
+
+
+ARM = """() => {
+  window.__ntRan = false;
+  const app = document.querySelector('[data-testid="stApp"]');
+  if (window.__ntObs) window.__ntObs.disconnect();
+  window.__ntObs = new MutationObserver(() => {
+    if (app.getAttribute('data-test-script-state') === 'running') window.__ntRan = true;
+  });
+  window.__ntObs.observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+}"""
+
+
+def act(pg, action) -> None:  # type: ignore[no-untyped-def]
+    """Do one interaction and wait for the rerun it triggers to start and finish."""
+    pg.evaluate(ARM)
+    action()
+    with contextlib.suppress(PlaywrightTimeout):
+        pg.wait_for_function("() => window.__ntRan === true", timeout=5000)
+    wait_idle(pg)
+
+
+def click_option(pg, widget_key: str, label: str) -> None:  # type: ignore[no-untyped-def]
+    """Choose a radio option or a pill inside the widget with this key, then wait."""
+    container = pg.locator(key(widget_key))
+    if container.locator('[data-testid="stRadio"]').count():
+        act(pg, container.get_by_text(label, exact=True).click)
+    else:
+        act(pg, container.locator("button", has=pg.get_by_text(label, exact=True)).click)
+
+
+def tick(pg, widget_key: str) -> None:  # type: ignore[no-untyped-def]
+    act(pg, pg.locator(key(widget_key)).locator("label").first.click)
+
+
+def slide_to(pg, widget_key: str, steps: int) -> None:  # type: ignore[no-untyped-def]
+    """Move a slider with the keyboard, as a keyboard user would."""
+    thumb = pg.locator(key(widget_key)).get_by_role("slider")
+    thumb.focus()
+    act(pg, lambda: [thumb.press("ArrowRight") for _ in range(steps)])
+    # Each key press may send its own update; let the last of them land before moving on.
+    pg.wait_for_timeout(800)
+    wait_idle(pg)
+
+
+def next_page(pg) -> None:  # type: ignore[no-untyped-def]
+    act(pg, pg.locator(key("nav_next")).get_by_role("button").click)
+
+
+def main_text(pg) -> str:  # type: ignore[no-untyped-def]
+    return str(pg.locator('[data-testid="stMain"]').inner_text())
+
+
+def expect_progress(pg, number: int) -> None:  # type: ignore[no-untyped-def]
+    """Wait for the step's progress line (a page switch runs the script twice), then settle."""
+    pg.locator('[data-testid="stProgress"]').get_by_text(f"Step {number} of 11", exact=True).wait_for(timeout=30_000)
+    wait_idle(pg)
+    assert f"Step {number} of 11" in main_text(pg)
+
+
+def test_the_whole_wizard_can_be_completed_by_clicking(app_server: AppServer, page) -> None:  # type: ignore[no-untyped-def]
+    pg = page
+    pg.goto(app_server.url)
+    wait_idle(pg)
+    assert_no_exception(pg)
+    tall_shot(pg, "wizard-00-welcome")
+    act(pg, pg.get_by_role("button", name=UI.welcome.start).click)
+
+    # 1 Where it hurts: pick a region from the list by typing, then side, then the story.
+    expect_progress(pg, 1)
+    pg.locator(key("where:regions")).get_by_role("combobox").click()
+    pg.keyboard.type("Top of the foot")
+    act(pg, lambda: pg.keyboard.press("Enter"))
+    pg.keyboard.press("Escape")
+    click_option(pg, "where:side:top_of_foot", "Right")
+    slide_to(pg, "where:level:top_of_foot", 2)
+    click_option(pg, "q:duration", "6 to 12 weeks")
+    click_option(pg, "q:onset", "After a fall")
+    tall_shot(pg, "wizard-01-where")
+    next_page(pg)
+
+    # 2 Along the nerve.
+    expect_progress(pg, 2)
+    tick(pg, "along:low_back:stiffness")
+    click_option(pg, "q:neck_changes_legs", "Yes, they change")
+    tall_shot(pg, "wizard-02-along")
+    next_page(pg)
+
+    # 3-8 the six signs.
+    expect_progress(pg, 3)
+    click_option(pg, "q:sign1.treatments:rest", "No change")
+    click_option(pg, "q:sign1.treatments:ice", "Made it worse")
+    click_option(pg, "q:sign1.returns_when_running", "Yes")
+    tall_shot(pg, "wizard-03-sign1")
+    next_page(pg)
+
+    expect_progress(pg, 4)
+    click_option(pg, "q:sign2.qualities", "Tingling")
+    click_option(pg, "q:sign2.qualities", "Pins and needles")
+    tall_shot(pg, "wizard-04-sign2")
+    next_page(pg)
+
+    expect_progress(pg, 5)
+    slide_to(pg, "q:sign3.variability", 8)
+    click_option(pg, "q:sign3.same_run_differs", "Yes")
+    click_option(pg, "q:sign3.warms_up_pattern", "No")
+    tall_shot(pg, "wizard-05-sign3")
+    next_page(pg)
+
+    expect_progress(pg, 6)
+    click_option(pg, "q:sign4.self_press", "I cannot find a spot that hurts")
+    tall_shot(pg, "wizard-06-sign4")
+    next_page(pg)
+
+    expect_progress(pg, 7)
+    click_option(pg, "q:sign5.sitting", "Yes")
+    click_option(pg, "q:sign5.night", "No")
+    tall_shot(pg, "wizard-07-sign5")
+    next_page(pg)
+
+    expect_progress(pg, 8)
+    tick(pg, "q:sign6.imaging:none")
+    tall_shot(pg, "wizard-08-sign6")
+    next_page(pg)
+
+    # 9 the optional self-check: confirm the gate, then skip it.
+    expect_progress(pg, 9)
+    assert CONTENT.questions.slump_steps[0] not in main_text(pg)
+    tick(pg, "selfcheck:gate_box")
+    assert CONTENT.questions.slump_steps[0] in main_text(pg)
+    click_option(pg, "selfcheck:choice", UI.selfcheck.choice_skip)
+    tall_shot(pg, "wizard-09-selfcheck")
+    next_page(pg)
+
+    # 10 safety: none apply.
+    expect_progress(pg, 10)
+    tick(pg, "safety:none")
+    tall_shot(pg, "wizard-10-safety")
+    next_page(pg)
+
+    # 11 results.
+    expect_progress(pg, 11)
+    pg.wait_for_selector(".js-plotly-plot", timeout=30_000)
+    text = main_text(pg)
+    likely = next(b.label for b in CONTENT.scoring.bands if b.id == "likely")
+    assert likely in text
+    assert "Superficial fibular" in text or "superficial fibular" in text.lower()
+    assert UI.results.partial not in text
+    assert_no_exception(pg)
+    tall_shot(pg, "wizard-11-results")
+
+    # Going back keeps the answers.
+    pg.locator(key("nav_back")).get_by_role("button").click()
+    wait_idle(pg)
+    assert pg.locator(key("safety:none")).get_by_role("checkbox").is_checked()
+    assert "Traceback" not in app_server.log_text()
+
+
+def test_a_red_flag_puts_the_banner_on_the_next_page(app_server: AppServer, page) -> None:  # type: ignore[no-untyped-def]
+    page.goto(f"{app_server.url}/safety")
+    wait_idle(page)
+    assert page.locator('[data-testid="stAlertContentError"]').count() == 0
+    tick(page, "safety:red_flags:saddle_numbness")
+    page.get_by_role("link", name=UI.nav["sign1"]).click()
+    wait_idle(page)
+    banner = page.locator('[data-testid="stAlertContentError"]').first
+    assert CONTENT.red_flags.urgency_messages["emergency"] in banner.inner_text()
+    tall_shot(page, "wizard-banner-on-sign1")
+
+
+@pytest.fixture
+def cold_server() -> Iterator[AppServer]:
+    """A server nobody has opened yet: the state a deep link meets after a restart."""
+    server = AppServer()
+    server.start()
+    yield server
+    server.stop()
+    assert "Traceback" not in server.log_text(), server.log_text()[-3000:]
+
+
+@pytest.mark.parametrize("page_id", [p for p in ALL_PAGES if p != "welcome"])
+def test_a_deep_link_on_a_fresh_server_renders_inside_the_frame(cold_server: AppServer, page, page_id: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(f"{cold_server.url}/{page_id}")
+    wait_idle(page)
+    assert_no_exception(page)
+    nav_links = page.locator('[data-testid="stSidebarNavLink"]')
+    assert nav_links.count() == len(ALL_PAGES)
+    assert page.locator(key("nav_reset")).count() == 1
+    text = main_text(page)
+    if page_id.startswith("sign"):
+        assert CONTENT.sign(int(page_id[-1])).title in text
+    else:
+        assert UI.nav[page_id] in text or page_id in ("physio", "journal")
+    assert "Page not found" not in text
+    shot(page, f"deeplink-{page_id}", full_page=False)
+
+
+def test_phone_sized_sign_page_and_results(app_server: AppServer, phone_page) -> None:  # type: ignore[no-untyped-def]
+    pg = phone_page
+    pg.goto(app_server.url)
+    wait_idle(pg)
+    pg.get_by_role("button", name=UI.welcome.example_button).click()
+    wait_idle(pg)
+    pg.wait_for_selector(".js-plotly-plot", timeout=30_000)
+    assert_no_exception(pg)
+    tall_shot(pg, "phone-results")
+    overflow = pg.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 1, f"the results page scrolls sideways by {overflow}px on a phone"
+    pg.goto(f"{app_server.url}/sign5")
+    wait_idle(pg)
+    assert_no_exception(pg)
+    assert "Step 7 of 11" in main_text(pg)
+    tall_shot(pg, "phone-sign5")
