@@ -78,7 +78,7 @@ def test_journal_with_eight_check_ins_shows_verdict_chart_and_plain_notes(app_se
     tall_shot(page, "journal")
 
 
-def test_editing_a_cell_in_the_browser_table_updates_the_verdict_inputs(app_server, page) -> None:  # type: ignore[no-untyped-def]
+def test_editing_a_cell_in_the_browser_table_saves_it_to_the_journal(app_server, page) -> None:  # type: ignore[no-untyped-def]
     open_with_journal(page, app_server.url)
     grid = page.locator('[data-testid="stDataFrame"]')
     grid.scroll_into_view_if_needed()
@@ -94,7 +94,10 @@ def test_editing_a_cell_in_the_browser_table_updates_the_verdict_inputs(app_serv
     page.wait_for_timeout(500)
     wait_idle(page)
     assert_no_exception(page)
-    assert "Saved your changes." in page.locator('[data-testid="stMain"]').inner_text()
+    text = page.locator('[data-testid="stMain"]').inner_text()
+    assert "Saved your changes." in text
+    # The first row's 7 flare-ups became 9, so the first three average (9 + 8 + 6) / 3.
+    assert "Flare-ups per week: 7.7, then 3.3." in text
 
 
 def test_journal_reads_well_on_a_phone(app_server, phone_page) -> None:  # type: ignore[no-untyped-def]
