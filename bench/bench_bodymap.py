@@ -1,0 +1,129 @@
+"""How long the body-map figures take to build, and how big they are on the wire.
+
+Targets: the results figure built in under 30 ms, its JSON under 300 KB. Baseline measured
+in the same run: an empty ``go.Figure()`` built and serialised (what any Plotly chart
+costs before it draws anything). Times are for a warm process (geometry loaded once, as
+in the app). Figures are printed and written to bench/results/bodymap.json.
+
+    .venv/bin/python bench/bench_bodymap.py [--calls N] [--repeats R]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import platform
+import statistics
+import sys
+import time
+import timeit
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import plotly.graph_objects as go  # noqa: E402
+
+from nervetriage.bodymap import build_results_figure, build_selection_figure  # noqa: E402
+from nervetriage.content import load_content  # noqa: E402
+from nervetriage.models import Answers  # noqa: E402
+from nervetriage.scoring import assess  # noqa: E402
+
+RESULTS = ROOT / "bench" / "results"
+TARGET_MS = 30.0
+TARGET_KB = 300.0
+
+
+def heavy_answers() -> Answers:
+    """Every region on both sides and every site: the most the maps can be asked to draw."""
+    content = load_content()
+    return Answers.model_validate(
+        {
+            "regions": [{"region": r.id, "side": side, "intensity": 7} for r in content.regions for side in ("left", "right")],
+            "sites": [{"site": s.id, "stiffness": True, "pain": True} for s in content.sites],
+            "sign5": {"sitting": True},
+        }
+    )
+
+
+def typical_answers() -> Answers:
+    return Answers.model_validate(
+        {
+            "regions": [
+                {"region": "outer_shin", "side": "left", "intensity": 6},
+                {"region": "top_of_foot", "side": "left", "intensity": 4},
+            ],
+            "sites": [{"site": "low_back", "pain": True}],
+        }
+    )
+
+
+def per_call_ms(func: Any, calls: int, repeats: int) -> dict[str, float]:
+    batches = timeit.Timer(func).repeat(repeat=repeats, number=calls)
+    per_call = [b / calls * 1e3 for b in batches]
+    return {"median_ms": round(statistics.median(per_call), 3), "best_ms": round(min(per_call), 3)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--calls", type=int, default=10)
+    parser.add_argument("--repeats", type=int, default=7)
+    args = parser.parse_args()
+
+    started = time.perf_counter()
+    build_selection_figure(Answers())  # load and compile the geometry once, as the app does
+    cold_ms = (time.perf_counter() - started) * 1e3
+
+    cases = {"typical": typical_answers(), "heavy": heavy_answers()}
+    assessments = {name: assess(a) for name, a in cases.items()}
+    results: dict[str, Any] = {}
+    results["baseline_empty_figure"] = per_call_ms(lambda: go.Figure().to_json(), args.calls, args.repeats)
+    baseline = results["baseline_empty_figure"]["median_ms"]
+    for name, answers in cases.items():
+        asmt = assessments[name]
+        for label, build in (
+            (f"results_{name}", lambda a=answers, s=asmt: build_results_figure(a, s)),
+            (f"results_{name}_dermatomes", lambda a=answers, s=asmt: build_results_figure(a, s, dermatomes=True)),
+            (f"selection_{name}", lambda a=answers: build_selection_figure(a)),
+        ):
+            timing = per_call_ms(build, args.calls, args.repeats)
+            size_kb = len(build().to_json().encode()) / 1024
+            timing.update(
+                json_kb=round(size_kb, 1),
+                ratio_to_baseline=round(timing["median_ms"] / baseline, 1),
+            )
+            results[label] = timing
+
+    worst_results_ms = max(v["median_ms"] for k, v in results.items() if k.startswith("results_"))
+    worst_results_kb = max(v["json_kb"] for k, v in results.items() if k.startswith("results_"))
+    summary = {
+        "benchmark": "bodymap",
+        "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "machine": {"python": platform.python_version(), "platform": platform.platform()},
+        "calls": args.calls,
+        "repeats": args.repeats,
+        "geometry_first_build_ms": round(cold_ms, 1),
+        "results": results,
+        "targets": {"results_build_ms": TARGET_MS, "results_json_kb": TARGET_KB},
+        "worst_results_build_ms": worst_results_ms,
+        "worst_results_json_kb": worst_results_kb,
+        "meets_targets": worst_results_ms < TARGET_MS and worst_results_kb < TARGET_KB,
+    }
+    print(f"first build (geometry load + compile): {cold_ms:.1f} ms")
+    print(f"baseline empty figure + to_json: {baseline:.3f} ms")
+    for label, row in results.items():
+        if label == "baseline_empty_figure":
+            continue
+        print(f"{label:32s} {row['median_ms']:8.2f} ms  (x{row['ratio_to_baseline']:5.1f} baseline)  {row['json_kb']:7.1f} KB")
+    print(f"results figure: worst {worst_results_ms:.2f} ms (target < {TARGET_MS:.0f}), "
+          f"worst {worst_results_kb:.1f} KB (target < {TARGET_KB:.0f})")
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "bodymap.json").write_text(json.dumps(summary, indent=2) + "\n")
+    if not summary["meets_targets"]:
+        sys.exit("the results figure misses its targets")
+
+
+if __name__ == "__main__":
+    main()
