@@ -6,6 +6,7 @@ import itertools
 import shutil
 from pathlib import Path
 
+import plotly.graph_objects as go
 import pytest
 from shapely.geometry import Point as SPoint
 from shapely.geometry import Polygon as SPolygon
@@ -295,6 +296,22 @@ def test_dermatome_overlay_is_off_by_default_and_labels_regions_when_on() -> Non
     assert {"L1-2", "L3", "L4", "L5", "S1", "S2", "S3"} <= set(labels.text)
     allowed = {"L1-2", "L2-3", "L3", "L3-4", "L4", "L5", "S1", "S1-2", "S2", "S3"}
     assert set(labels.text) <= allowed
+
+
+def test_figures_pass_plotlys_full_validation() -> None:
+    """The figures skip validation when built (for speed), so check here they would pass it."""
+    answers = Answers(
+        regions=[RegionPain(region=r.id, side="both", intensity=7) for r in CONTENT.regions],
+        sites=[SiteReport(site=s.id, pain=True) for s in CONTENT.sites],
+    )
+    for fig in (
+        build_selection_figure(answers),
+        build_results_figure(answers, assess(answers), dermatomes=True),
+        build_results_figure(Answers(), assess(Answers())),
+    ):
+        validated = go.Figure(fig.to_dict())  # raises ValueError on any invalid property
+        assert [t.name for t in validated.data] == [t.name for t in fig.data]
+        assert len(validated.layout.annotations) == len(fig.layout.annotations)
 
 
 def test_results_map_with_no_regions_says_so() -> None:
