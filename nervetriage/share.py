@@ -3,7 +3,8 @@
 A token is ``<version>.<base64url(checksum + deflate(json))>``:
 
 - the JSON is ``Answers`` without its default values, so an empty form is a few bytes;
-- raw DEFLATE keeps it short enough for a chat message or an email;
+- raw DEFLATE with a preset dictionary of the schema's words keeps it short enough for a
+  chat message or an email (an example case: about 250 characters);
 - the version prefix lets a future format refuse old links with a clear message instead
   of guessing;
 - the checksum (4 bytes of BLAKE2b) catches a link that was cut short or altered while
@@ -41,6 +42,31 @@ _TOKEN_BODY = re.compile(r"^[A-Za-z0-9_-]*$")
 _VERSION = re.compile(r"^[0-9]{1,4}$")
 LinkKind = Literal["answers", "clinic"]
 
+# A preset DEFLATE dictionary: the field names and ids answers are made of, so even the first
+# "pins_and_needles" in a link costs a few bits. It is FROZEN for link format 1: a link made
+# with one dictionary and read with another unpacks to garbage, so any change to these words
+# needs a new LINK_VERSION (tests pin its hash). New ids still work, they just pack less well.
+_DICTIONARY_V1_WORDS: tuple[str, ...] = (
+    "2_to_6_weeks", "3_to_12_months", "6_to_12_weeks", "acute_compartment", "after_fall", "after_sprain", "back_of_knee",
+    "back_of_thigh", "bladder_change", "bone_scan", "bone_stress", "both", "both_legs_weak", "bowel_sensation", "burning",
+    "buttock", "calf", "cancer_history", "cannot_find", "changes_with_neck", "claudication", "clear_injury", "clinic",
+    "clinic_note", "compression", "constant_night_pain", "ct", "date", "differs_from_other_side", "done", "dull_ache", "duration",
+    "duration_minutes", "dvt", "electric", "elevation", "example", "exertional_compartment", "familiar_symptom",
+    "femoral_neck_stress", "fever_unwell", "flare_ups", "flared", "foot_drop", "found_but_different", "found_reproduces",
+    "front_hip_thigh", "front_of_knee", "gradual", "heel", "helped", "ice", "imaging", "immune_risk", "injection", "inner_ankle",
+    "inner_knee", "inner_shin", "inner_thigh", "intensity", "journal", "left", "low_back", "lying", "major_trauma", "massage",
+    "mid_back", "mild_wear", "mimics", "moves_around", "mri", "neck", "neck_changes_legs", "new_pain_over_50", "night", "no",
+    "no_change", "normal", "not_sure", "not_tried", "note", "numbness", "onset", "origin", "orthotics_or_shoes", "outer_ankle",
+    "outer_hip_thigh", "outer_knee", "outer_shin", "over_a_year", "pain", "pelvis", "pins_and_needles", "popliteal_entrapment",
+    "qualities", "red_flags", "region", "regions", "rest", "rest_intensity", "result", "returns_when_running", "right",
+    "running_minutes", "saddle_numbness", "same_run_differs", "sciatica_both_legs", "self_press", "sexual_dysfunction",
+    "sharp_stabbing", "side", "sign1", "sign2", "sign3", "sign4", "sign5", "sign6", "site", "sites", "sitting", "slump", "sole",
+    "stiffness", "strengthening", "stretching", "sudden", "surgery", "therapist_press", "tightness", "tingling", "top_of_foot",
+    "treatments", "typical", "ultrasound", "under_2_weeks", "upper_back", "variability", "version", "walk_worse_than_hard_run",
+    "warms_up_pattern", "weight_loss", "widespread_neuro", "worse", "worst", "xray", "yes",
+)
+_ZDICT_V1 = ",".join(f'"{w}":' for w in _DICTIONARY_V1_WORDS).encode("ascii") + b'true,false,null,{"region":"'
+
 
 class LinkError(ValueError):
     """A link (or token) that cannot be read; the message is meant for the person."""
@@ -65,7 +91,7 @@ def answers_json(answers: Answers) -> str:
 
 def encode_link(answers: Answers) -> str:
     """The token for ``answers``; raises ``LinkTooLong`` when it would exceed the limit."""
-    packer = zlib.compressobj(level=9, wbits=-15)
+    packer = zlib.compressobj(level=9, wbits=-15, zdict=_ZDICT_V1)
     packed = packer.compress(answers_json(answers).encode("utf-8")) + packer.flush()
     body = base64.urlsafe_b64encode(_checksum(LINK_VERSION, packed) + packed).rstrip(b"=").decode("ascii")
     token = f"{LINK_VERSION}.{body}"
@@ -86,7 +112,7 @@ def _damaged(detail: str) -> LinkError:
 
 def _unpack(packed: bytes) -> bytes:
     """Inflate with a ceiling, so a small link cannot unpack into gigabytes."""
-    unpacker = zlib.decompressobj(wbits=-15)
+    unpacker = zlib.decompressobj(wbits=-15, zdict=_ZDICT_V1)
     try:
         raw = unpacker.decompress(packed, MAX_JSON_BYTES + 1)
     except zlib.error as exc:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import hashlib
 import json
 import subprocess
 import sys
@@ -17,6 +18,7 @@ from strategies import answers
 
 from nervetriage.models import Answers, JournalEntry, Origin, RegionPain, Sign5
 from nervetriage.share import (
+    _ZDICT_V1,
     CHECKSUM_BYTES,
     MAX_JSON_BYTES,
     MAX_TOKEN_CHARS,
@@ -71,6 +73,37 @@ def test_any_valid_answers_survive_the_link(original: Answers) -> None:
 @given(answers(max_journal=0))
 def test_answers_without_a_journal_always_fit_in_a_link(original: Answers) -> None:
     assert len(encode_link(original)) <= MAX_TOKEN_CHARS
+
+
+GOLDEN_V1 = (
+    "1._aa08auG5ksl58S0wysVHjVMVnjUNkkhP1sJJXFHxyIl6uhq5GLMHJHwIRUqLKFAyrTaWHg6qUbOO9HwOhkpMmJr4SmnGlbegB2PkX3MkNIPSEVtLQA"
+)
+
+
+def test_a_format_1_link_made_earlier_still_opens() -> None:
+    """Links live in old emails: a format-1 token must decode the same for as long as format 1 is read."""
+    expected = Answers.model_validate(
+        {
+            "regions": [{"region": "calf", "side": "left", "intensity": 7}],
+            "sign2": {"qualities": ["tingling", "burning"]},
+            "sign5": {"sitting": True, "night": True, "rest_intensity": 6},
+            "note": "Café – → ok",
+            "red_flags": [],
+        }
+    )
+    assert decode_link(GOLDEN_V1) == expected
+
+
+def test_the_format_1_dictionary_is_frozen() -> None:
+    """Changing the preset dictionary silently breaks every link already sent: bump LINK_VERSION instead."""
+    assert hashlib.sha256(_ZDICT_V1).hexdigest() == "cd5e7e10b9c33218a45434fd046f87e6af0836db7abc74b105169d204380bbf0"
+
+
+def test_example_links_are_short_enough_for_a_message() -> None:
+    from nervetriage.examples import load_examples
+
+    for case in load_examples():
+        assert len(encode_link(case.answers)) < 400, case.id
 
 
 def test_empty_answers_make_a_tiny_link() -> None:

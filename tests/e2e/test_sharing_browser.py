@@ -50,6 +50,16 @@ def codes(pg) -> list[str]:  # type: ignore[no-untyped-def]
     return [t.strip() for t in pg.locator('[data-testid="stCode"]').all_inner_texts()]
 
 
+def tall_shot(pg, name: str) -> None:  # type: ignore[no-untyped-def]
+    """Streamlit scrolls inside its own container: grow the viewport to the content, then shoot."""
+    size = pg.viewport_size
+    height = pg.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+    pg.set_viewport_size({"width": size["width"], "height": max(size["height"], min(int(height) + 40, 6000))})
+    pg.wait_for_timeout(300)
+    shot(pg, name, full_page=True)
+    pg.set_viewport_size(size)
+
+
 def _likely() -> Answers:
     return get_example("race-belt-thigh").fresh_answers()
 
@@ -93,6 +103,21 @@ def test_tampered_link_shows_the_clear_message(app_server: AppServer, page) -> N
     assert "Your answers were not changed." in alert.inner_text()
     assert assess(_likely()).band_label not in main_text(page)
     shot(page, "sharing-02-tampered-link")
+
+
+def test_tampered_link_in_a_running_session_leaves_the_answers_untouched(app_server: AppServer, page) -> None:  # type: ignore[no-untyped-def]
+    """The app reads the address bar on every rerun: a bad link arriving mid-session changes nothing."""
+    original = _likely()
+    token = encode_link(original)
+    open_url(page, f"{app_server.url}/results?a={token}")
+    tampered = token[:30] + ("A" if token[30] != "A" else "B") + token[31:]
+    page.evaluate(f"history.replaceState(null, '', '?a={tampered}')")
+    page.locator("body").press("r")  # Streamlit's rerun shortcut: the rerun carries the new query string
+    alert = page.locator('[data-testid="stAlertContentError"]').first
+    alert.wait_for()
+    wait_idle(page)
+    assert "This link is damaged or incomplete" in alert.inner_text()
+    assert assess(original).band_label in main_text(page), "the answers restored earlier are still shown"
 
 
 def test_results_link_copied_from_the_page_reopens_the_same_answers(app_server: AppServer, browser, page) -> None:  # type: ignore[no-untyped-def]
@@ -165,7 +190,7 @@ def test_physio_link_shows_the_clinic_note_as_plain_text(app_server: AppServer, 
     assert_no_exception(page)
     links = [c for c in codes(page) if c.startswith("http") and "?c=" in c]
     assert links, "the physio page shows the client link"
-    shot(page, "sharing-05-physio-page")
+    tall_shot(page, "sharing-05-physio-page")
 
     client = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
     open_url(client, links[0])
@@ -175,6 +200,16 @@ def test_physio_link_shows_the_clinic_note_as_plain_text(app_server: AppServer, 
     assert NOTE in box.inner_text(), "the note is shown verbatim, Markdown and HTML not interpreted"
     assert box.locator("a").count() == 0 and box.locator("strong b").count() == 0
     shot(client, "sharing-06-clinic-note-on-welcome", full_page=False)
+    assert [c for c in links if "/?c=" in c], "the clinic link opens the app's root (the welcome page)"
     sidebar_to(client, "Where it hurts")
     assert "Started from a link prepared by Riverside Running Physio" in main_text(client)
     client.context.close()
+
+
+def test_share_panel_on_a_phone(app_server: AppServer, phone_page) -> None:  # type: ignore[no-untyped-def]
+    open_url(phone_page, f"{app_server.url}/results?a={encode_link(_likely())}")
+    panel = phone_page.locator(key("nt_download_pdf"))
+    panel.scroll_into_view_if_needed()
+    assert panel.is_visible()
+    assert phone_page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth + 1"), "no sideways scrolling"
+    shot(phone_page, "sharing-07-share-panel-phone", full_page=False)
