@@ -1,0 +1,171 @@
+"""The server writes no files during a session: no answers, uploads or reports on disk.
+
+The server runs under a Python audit hook that logs every file the process opens for
+writing (and every rename, delete, mkdir and subprocess), with a fresh, empty HOME and
+TMPDIR. A browser then walks a session that touches every way data moves: a share link
+with answers, an uploaded answers file, ticked answers on the step pages, the Results
+page, and both downloads (PDF report and answers file). Afterwards the audit log must
+hold no write at all, and HOME and TMPDIR must still be empty.
+
+Bytecode caching is switched off (PYTHONDONTWRITEBYTECODE=1, as on these machines and in
+the Docker image, which compiles at build time): a .pyc is code, not session data, and
+would otherwise appear on the first start of a fresh checkout.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from e2e.conftest import CHROMIUM, CHROMIUM_ARGS, free_port, wait_idle
+from nervetriage.models import Answers
+from nervetriage.share import answers_file_json, encode_link
+from nervetriage.ui.nav import STEPS
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[1]
+
+AUDITED_SERVER = r'''
+import os, sys
+LOG = os.open(os.environ["NT_AUDIT_LOG"], os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+WRITE = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC
+EVENTS = {"os.rename", "os.replace", "os.remove", "os.unlink", "os.mkdir", "os.rmdir", "os.truncate",
+          "os.symlink", "os.link", "shutil.copyfile", "shutil.move", "shutil.rmtree", "os.chmod"}
+
+def hook(event, args):
+    if event == "open":
+        path, mode, flags = (list(args) + [None, None, None])[:3]
+        writes = (isinstance(mode, str) and any(c in mode for c in "wax+")) or (isinstance(flags, int) and flags & WRITE)
+        if writes and isinstance(path, (str, bytes, os.PathLike)):
+            os.write(LOG, f"open\t{os.fsdecode(path)}\n".encode())
+    elif event in EVENTS:
+        os.write(LOG, f"{event}\t{args[0]}\n".encode())
+    elif event == "subprocess.Popen":
+        os.write(LOG, f"popen\t{args[1]}\n".encode())
+
+sys.addaudithook(hook)
+from streamlit.web.cli import main
+sys.argv = ["streamlit", "run", "app.py", *sys.argv[1:]]
+sys.exit(main())
+'''
+
+
+def files_under(directory: Path) -> list[str]:
+    return sorted(str(p.relative_to(directory)) for p in directory.rglob("*"))
+
+
+@pytest.fixture
+def audited_server(tmp_path: Path) -> Iterator[tuple[str, Path, Path, Path]]:
+    """(url, audit log, HOME, TMPDIR) of a server started with an audit hook and empty dirs."""
+    home, tmp, log = tmp_path / "home", tmp_path / "tmp", tmp_path / "audit.log"
+    home.mkdir()
+    tmp.mkdir()
+    wrapper = tmp_path / "audited_streamlit.py"
+    wrapper.write_text(AUDITED_SERVER)
+    port = free_port()
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("STREAMLIT_", "XDG_"))},
+        "HOME": str(home),
+        "TMPDIR": str(tmp),
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "NT_AUDIT_LOG": str(log),
+    }
+    cmd = [
+        sys.executable, str(wrapper),
+        "--server.headless", "true", "--server.port", str(port),
+        "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
+    ]
+    out = tmp_path / "server.log"
+    with out.open("wb") as sink:
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=sink, stderr=subprocess.STDOUT)
+    url = f"http://localhost:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        assert proc.poll() is None, out.read_text()
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
+                if resp.status == 200:
+                    break
+        except OSError:
+            assert time.monotonic() < deadline, "server did not start"
+            time.sleep(0.2)
+    log.write_text("")  # start-up is not a session; what follows is
+    yield url, log, home, tmp
+    proc.terminate()
+    proc.wait(timeout=15)
+    assert "Traceback" not in out.read_text(), out.read_text()[-3000:]
+
+
+def walk_a_session(url: str, upload: Path) -> tuple[bytes, bytes]:
+    """Link, upload, ticks on every step, Results, both downloads; returns the two files."""
+    from playwright.sync_api import sync_playwright
+
+    answers = Answers.model_validate({"note": "my calf tingles on long runs", "regions": [{"region": "calf", "side": "left", "intensity": 6}]})
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+        pg = context.new_page()
+        pg.goto(f"{url}/results?a={encode_link(answers)}")
+        wait_idle(pg)
+        pg.goto(url)
+        wait_idle(pg)
+        pg.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(upload))
+        pg.get_by_text("Answers restored from").wait_for(timeout=30_000)
+        wait_idle(pg)
+        pg.locator(".st-key-welcome_start button").click()
+        for step in STEPS[:-1]:
+            pg.wait_for_url(f"**/{step}", timeout=30_000)
+            wait_idle(pg)
+            box = pg.locator('[data-testid="stMain"] [data-testid="stCheckbox"] label').first
+            if box.count():
+                box.click()
+                pg.wait_for_timeout(300)
+                wait_idle(pg)
+            pg.locator(".st-key-nav_next button").click()
+        pg.wait_for_url("**/results", timeout=30_000)
+        wait_idle(pg)
+        pg.locator(".st-key-nt_download_pdf button").wait_for(timeout=30_000)
+        files = []
+        for key in ("nt_download_pdf", "nt_download_json"):
+            with pg.expect_download(timeout=60_000) as info:
+                pg.locator(f".st-key-{key} button").click()
+            path = info.value.path()
+            files.append(Path(path).read_bytes())
+        browser.close()
+    return files[0], files[1]
+
+
+def test_a_whole_session_writes_no_file_on_the_server(audited_server: tuple[str, Path, Path, Path], tmp_path: Path) -> None:
+    url, log, home, tmp = audited_server
+    upload = tmp_path / "upload" / "answers.json"
+    upload.parent.mkdir()
+    upload.write_text(answers_file_json(Answers.model_validate({"note": "uploaded", "regions": [{"region": "calf", "side": "right", "intensity": 4}]})))
+    pdf, answers_file = walk_a_session(url, upload)
+
+    assert pdf.startswith(b"%PDF"), "the PDF report was downloaded"
+    assert json.loads(answers_file)["note"] == "uploaded", "the downloaded answers are the session's"
+    time.sleep(1)  # let the server finish anything the last click started
+    writes = [line for line in log.read_text().splitlines() if line.strip()]
+    assert writes == [], "the server wrote to disk during a session:\n" + "\n".join(writes[:40])
+    assert files_under(home) == [], f"new files in HOME: {files_under(home)}"
+    assert files_under(tmp) == [], f"new files in TMPDIR: {files_under(tmp)}"
+
+
+def test_the_audit_hook_does_see_a_write(tmp_path: Path) -> None:
+    """The hook used above is not blind: a process that writes a file is logged."""
+    log = tmp_path / "audit.log"
+    hook_only = AUDITED_SERVER.split("from streamlit.web.cli import main")[0]
+    script = hook_only + f"open({str(tmp_path / 'written.txt')!r}, 'w').write('x')\nimport os\nos.replace({str(tmp_path / 'written.txt')!r}, {str(tmp_path / 'moved.txt')!r})\n"
+    subprocess.run([sys.executable, "-c", script], env={**os.environ, "NT_AUDIT_LOG": str(log)}, check=True)
+    lines = log.read_text().splitlines()
+    assert f"open\t{tmp_path / 'written.txt'}" in lines
+    assert any(line.startswith("os.rename\t") for line in lines), lines  # os.replace audits as os.rename
