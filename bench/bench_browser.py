@@ -196,7 +196,8 @@ def first_load_ms(browser: Any, url: str) -> float:
 
 
 def summary(times: list[float]) -> dict[str, Any]:
-    return {"n": len(times), "p50_ms": round(pct(times, 50), 1), "p95_ms": round(pct(times, 95), 1), "max_ms": round(max(times), 1) if times else 0}
+    top = round(max(times), 1) if times else 0
+    return {"n": len(times), "p50_ms": round(pct(times, 50), 1), "p95_ms": round(pct(times, 95), 1), "max_ms": top}
 
 
 def first_checkbox_css(page: Any, url: str) -> str:

@@ -78,7 +78,8 @@ async def walk(browser: Any, base: str, index: int, stats: Stats) -> None:
         await page.goto(base, timeout=90_000)
         await page.wait_for_selector(IDLE, timeout=90_000)
         await page.wait_for_selector(".st-key-welcome_start button", timeout=90_000)
-        await timed_click(page, page.locator(".st-key-welcome_start button"), f"return location.pathname.endsWith('/{STEPS[0]}');", "start", stats)
+        first = f"return location.pathname.endsWith('/{STEPS[0]}');"
+        await timed_click(page, page.locator(".st-key-welcome_start button"), first, "start", stats)
         for position, step in enumerate(STEPS[:-1]):
             here = step
             await check_page(page, step, stats)

@@ -69,7 +69,7 @@ class BareScript:
         for child in children:
             self.element(child, indent)
 
-    def element(self, node: Any, indent: int) -> None:  # noqa: C901 - one branch per element kind
+    def element(self, node: Any, indent: int) -> None:
         kind = node.type
         proto = getattr(node, "proto", None)
         self.elements += 1

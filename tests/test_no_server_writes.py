@@ -24,8 +24,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from e2e.conftest import CHROMIUM, CHROMIUM_ARGS, free_port, wait_idle
+
 from nervetriage.models import Answers
 from nervetriage.share import answers_file_json, encode_link
 from nervetriage.ui.nav import STEPS
@@ -109,7 +109,8 @@ def walk_a_session(url: str, upload: Path) -> tuple[bytes, bytes]:
     """Link, upload, ticks on every step, Results, both downloads; returns the two files."""
     from playwright.sync_api import sync_playwright
 
-    answers = Answers.model_validate({"note": "my calf tingles on long runs", "regions": [{"region": "calf", "side": "left", "intensity": 6}]})
+    calf = [{"region": "calf", "side": "left", "intensity": 6}]
+    answers = Answers.model_validate({"note": "my calf tingles on long runs", "regions": calf})
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
@@ -148,7 +149,8 @@ def test_a_whole_session_writes_no_file_on_the_server(audited_server: tuple[str,
     url, log, home, tmp = audited_server
     upload = tmp_path / "upload" / "answers.json"
     upload.parent.mkdir()
-    upload.write_text(answers_file_json(Answers.model_validate({"note": "uploaded", "regions": [{"region": "calf", "side": "right", "intensity": 4}]})))
+    calf = [{"region": "calf", "side": "right", "intensity": 4}]
+    upload.write_text(answers_file_json(Answers.model_validate({"note": "uploaded", "regions": calf})))
     pdf, answers_file = walk_a_session(url, upload)
 
     assert pdf.startswith(b"%PDF"), "the PDF report was downloaded"
@@ -164,7 +166,8 @@ def test_the_audit_hook_does_see_a_write(tmp_path: Path) -> None:
     """The hook used above is not blind: a process that writes a file is logged."""
     log = tmp_path / "audit.log"
     hook_only = AUDITED_SERVER.split("from streamlit.web.cli import main")[0]
-    script = hook_only + f"open({str(tmp_path / 'written.txt')!r}, 'w').write('x')\nimport os\nos.replace({str(tmp_path / 'written.txt')!r}, {str(tmp_path / 'moved.txt')!r})\n"
+    written, moved = str(tmp_path / "written.txt"), str(tmp_path / "moved.txt")
+    script = hook_only + f"open({written!r}, 'w').write('x')\nimport os\nos.replace({written!r}, {moved!r})\n"
     subprocess.run([sys.executable, "-c", script], env={**os.environ, "NT_AUDIT_LOG": str(log)}, check=True)
     lines = log.read_text().splitlines()
     assert f"open\t{tmp_path / 'written.txt'}" in lines
