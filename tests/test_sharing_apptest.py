@@ -233,3 +233,10 @@ def test_physio_page_checks_a_pasted_results_link() -> None:
     at.text_input(key="physio:pasted").input(f"http://localhost:8501/results?a={token[:-5]}")
     at.run()
     assert "damaged or incomplete" in " ".join(str(e.value) for e in at.error)
+
+
+def test_results_link_wins_when_a_clinic_link_arrives_with_it() -> None:
+    at = _open({"a": encode_link(_likely()), "c": _clinic_token()})
+    assert answers(at) == _likely()
+    at.run()
+    assert answers(at) == _likely(), "the clinic link is dropped, not applied on a later run"

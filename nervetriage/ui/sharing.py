@@ -63,27 +63,33 @@ def restore_from_url() -> None:
     person moves to another page, and AppTest keeps them; remembering the applied link
     in the session makes both behave the same: a link is applied once per session.
     """
-    for param in (ANSWERS_PARAM, CLINIC_PARAM):
-        token = st.query_params.get(param)
-        if token is None:
-            continue
-        del st.query_params[param]
-        applied = f"{param}:{hashlib.sha256(token.encode('utf-8', 'replace')).hexdigest()}"
-        if st.session_state.get(_APPLIED) == applied:
-            continue
-        st.session_state[_APPLIED] = applied
-        try:
-            incoming = decode_link(token)
-        except LinkError as exc:
-            _notice("error", f"{exc} Your answers were not changed.")
-            continue
-        if param == ANSWERS_PARAM:
-            set_answers(incoming)
-            st.session_state[_GOTO_RESULTS] = True
-            _notice("success", "Answers restored from the shared link.")
-        else:
-            set_answers(merge_clinic_answers(get_answers(), incoming))
+    tokens = {param: st.query_params.get(param) for param in (ANSWERS_PARAM, CLINIC_PARAM)}
+    for param, token in tokens.items():
+        if token is not None:
+            del st.query_params[param]
+    # a results link wins over a clinic link if both arrive together
+    param = ANSWERS_PARAM if tokens[ANSWERS_PARAM] is not None else CLINIC_PARAM
+    token = tokens[param]
+    if token is None:
         return
+    applied = f"{param}:{hashlib.sha256(token.encode('utf-8', 'replace')).hexdigest()}"
+    if st.session_state.get(_APPLIED) == applied:
+        return
+    st.session_state[_APPLIED] = applied
+    try:
+        incoming = decode_link(token)
+    except LinkError as exc:
+        _notice("error", f"{exc} Your answers were not changed.")
+        return
+    if param == ANSWERS_PARAM:
+        set_answers(incoming)
+        st.session_state[_GOTO_RESULTS] = True
+        _notice("success", "Answers restored from the shared link.")
+    else:
+        try:
+            set_answers(merge_clinic_answers(get_answers(), incoming))
+        except ValueError as exc:  # pydantic's ValidationError: the merge would break a limit
+            _notice("error", f"This clinic link could not be added to your answers ({exc}). Your answers were not changed.")
 
 
 def _current_page() -> str | None:
