@@ -4,15 +4,13 @@ import streamlit as st
 
 from nervetriage.ui import journal_view as view
 from nervetriage.ui.frame import ensure_frame
-from nervetriage.ui.state import get_answers
 
 ensure_frame()
 
 # Edits made in the table on the last run are saved (or refused) before anything is drawn,
 # so the verdict and chart below always show the saved journal.
 edit_problem = view.apply_pending_table_edits()
-answers = get_answers()
-entries = answers.journal
+entries = view.current_entries()
 
 st.title("Recovery journal")
 view.intro()

@@ -230,3 +230,12 @@ def test_download_offers_the_journal_as_csv() -> None:
     at = journal_page(weeks(3))
     (button,) = at.get("download_button")
     assert button.proto.label == "Download the journal (CSV)"  # type: ignore[attr-defined]
+
+
+def test_a_journal_arriving_out_of_order_is_shown_and_edited_in_date_order() -> None:
+    at = journal_page(list(reversed(weeks(4))))
+    assert list(at.data_editor[0].value["flare_ups"]) == [e.flare_ups for e in weeks(4)]
+    edit_table(at, {"edited_rows": {0: {"note": "first week"}}})
+    journal = answers(at).journal
+    assert [e.date for e in journal] == [e.date for e in weeks(4)]
+    assert journal[0].note == "first week" and all(not e.note for e in journal[1:])

@@ -30,6 +30,7 @@ from nervetriage.journal import (
     format_date,
     load_journal_content,
     merge_entries,
+    sort_entries,
     summarise_journal,
 )
 from nervetriage.models import JournalEntry
@@ -77,13 +78,18 @@ def _has_edits(state: object) -> bool:
     return isinstance(state, dict) and any(state.get(k) for k in ("edited_rows", "added_rows", "deleted_rows"))
 
 
+def current_entries() -> list[JournalEntry]:
+    """The journal in date order (a link or file may carry it in any order)."""
+    return sort_entries(get_answers().journal)
+
+
 def apply_pending_table_edits() -> JournalInputError | None:
     """Save the table's edits from the last interaction, before anything is drawn.
 
     Returns the problems when the edits do not validate; the answers are then untouched
     and the table keeps showing the edits so they can be fixed.
     """
-    journal = get_answers().journal
+    journal = current_entries()
     state = st.session_state.get(_table_key(journal))
     if not _has_edits(state):
         return None
