@@ -52,7 +52,8 @@ def test_every_source_id_resolves() -> None:
     cited += [s.source for s in CONTENT.signs]
     cited += [r.source for r in CONTENT.regions] + [a.source for r in CONTENT.regions for a in r.also_consider]
     cited += [s.source for s in CONTENT.sites] + [n.source for n in CONTENT.nerves]
-    cited += [f.source for f in [*CONTENT.red_flags.flags, *CONTENT.red_flags.mimics, *CONTENT.red_flags.combinations]]
+    cited += [f.source for f in [*CONTENT.red_flags.flags, *CONTENT.red_flags.mimics]]
+    cited += [c.source for c in CONTENT.red_flags.combinations]
     cited += [a.source for a in CONTENT.advice.advice]
     for field in cited:
         for part in field.split(","):

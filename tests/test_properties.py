@@ -49,7 +49,12 @@ def _raise_variability(a: Answers) -> Answers:
 
 
 def _treatment_failed(treatment: str, outcome: str) -> Callable[[Answers], Answers]:
-    return lambda a: _update(a, sign1__treatments={**a.sign1.treatments, treatment: outcome})
+    def change(a: Answers) -> Answers:
+        treatments: dict[str, str] = dict(a.sign1.treatments)
+        treatments[treatment] = outcome
+        return _update(a, sign1__treatments=treatments)
+
+    return change
 
 
 def _add_site(site: Site) -> Callable[[Answers], Answers]:
