@@ -50,7 +50,7 @@ def _raise_variability(a: Answers) -> Answers:
 
 def _treatment_failed(treatment: str, outcome: str) -> Callable[[Answers], Answers]:
     def change(a: Answers) -> Answers:
-        treatments: dict[str, str] = dict(a.sign1.treatments)
+        treatments = {str(k): str(v) for k, v in a.sign1.treatments.items()}
         treatments[treatment] = outcome
         return _update(a, sign1__treatments=treatments)
 
