@@ -140,6 +140,7 @@ class JournalContent(_Model):
 
     source: str
     goal: GoalText
+    method: GoalText
     trend: TrendSettings
     measures: dict[MeasureId, MeasureSettings]
     running_change_fraction: float = Field(ge=0, le=1)
@@ -154,6 +155,10 @@ class JournalContent(_Model):
         missing_v = [v for v in VERDICTS if v not in self.verdicts]
         if missing_v:
             raise ValueError(f"verdicts miss {missing_v}")
+        try:
+            self.method.text.format(window_weeks=self.trend.window_weeks)
+        except (KeyError, IndexError, ValueError) as exc:
+            raise ValueError(f"method.text may only use the placeholder {{window_weeks}} ({exc!r})") from None
         ids = [a.id for a in self.advice]
         if len(ids) != len(set(ids)):
             raise ValueError("advice ids must be unique")
@@ -170,7 +175,8 @@ class JournalContent(_Model):
 
     def sources_used(self) -> list[tuple[str, str]]:
         """(where, source id) pairs, for checking against content/sources.yaml."""
-        pairs = [("source", self.source), ("goal.source", self.goal.source), ("trend.source", self.trend.source)]
+        pairs = [("source", self.source), ("goal.source", self.goal.source), ("method.source", self.method.source),
+                 ("trend.source", self.trend.source)]
         pairs += [(f"advice.{i}.source ({a.id})", a.source) for i, a in enumerate(self.advice)]
         return pairs
 

@@ -514,3 +514,8 @@ def test_journal_survives_a_share_link_round_trip() -> None:
 def test_any_short_journal_survives_a_share_link_round_trip(rows: list[dict[str, object]]) -> None:
     original = Answers.model_validate({"journal": rows})
     assert decode_link(encode_link(original)).journal == original.journal
+
+
+def test_journal_content_method_text_with_an_unknown_placeholder_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ContentError, match=r"journal.yaml: field \(top level\): Value error, method\.text may only use the placeholder"):
+        load_journal_content_from(_copy_content(tmp_path, {"method": {"text": "Over {weeks} weeks.", "source": "nervetriage"}}))

@@ -128,6 +128,9 @@ def trend_panel(entries: list[JournalEntry]) -> None:
     box(f"**{escape_md(trend.label)}.** {escape_md(trend.reason)}", icon=VERDICT_ICONS[trend.verdict])
     for item in trend.advice_items:
         st.markdown(f"**{escape_md(item.title)}.** {escape_md(item.text)}")
+    content = load_journal_content()
+    with st.expander("How the trend is judged", icon=":material/help:"):
+        st.write(content.method.text.format(window_weeks=content.trend.window_weeks))
 
 
 def chart_panel(entries: list[JournalEntry]) -> None:
