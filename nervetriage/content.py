@@ -301,6 +301,7 @@ SCORING_TEXTS: dict[str, frozenset[str]] = {
     "rest_intensity": frozenset({"value"}),
     "sites_reported": frozenset({"where"}),
     "nerve_usual": frozenset({"region"}),
+    "nerve_and_branches": frozenset({"name"}),
     "nerve_also": frozenset({"region", "reason"}),
     "unanswered": frozenset({"signs"}),
 }

@@ -366,8 +366,10 @@ def fits_one_nerve(regions: list[RegionPain], content: Content) -> tuple[bool | 
         fam = {nerve_by_id[n].family for n in ids}
         families = fam if families is None else families & fam
     if families:
-        names = ", ".join(sorted(nerve_by_id[f].name if f in nerve_by_id else f for f in families))
-        return True, t("fits_one_nerve", names=names)
+        has_branches = {n.family for n in content.nerves if n.family != n.id}
+        names = sorted(t("nerve_and_branches", name=nerve_by_id[f].name) if f in has_branches else nerve_by_id[f].name for f in families)
+        listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+        return True, t("fits_one_nerve", names=listed)
     return False, t("no_shared_nerve")
 
 
