@@ -140,7 +140,7 @@ def _outcomes(q: Question) -> None:
     labels = load_ui_text().labels
     current: dict[str, str] = dict(get_field(get_answers(), q.field) or {})
     st.markdown(f"**{q.label}**")
-    st.caption(q.help or labels.not_tried_hint)
+    st.caption(labels.not_tried_hint)  # the widget here is a row of pills, not ticks
     for option, option_label in q.options.items():
         key = widget_key(q.field, option)
         _sync(key, current.get(option))

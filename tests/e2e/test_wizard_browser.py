@@ -14,7 +14,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from e2e.conftest import AppServer, assert_no_exception, shot, wait_idle
 from nervetriage.content import load_content
-from nervetriage.ui.nav import ALL_PAGES
+from nervetriage.ui.nav import ALL_PAGES, STEPS
 from nervetriage.ui_text import load_ui_text
 
 pytestmark = pytest.mark.browser
@@ -210,9 +210,7 @@ def test_a_red_flag_puts_the_banner_on_the_next_page(app_server: AppServer, page
     tall_shot(page, "wizard-banner-on-sign1")
 
 
-@pytest.fixture
-def cold_server() -> Iterator[AppServer]:
-    """A server nobody has opened yet: the state a deep link meets after a restart."""
+def fresh_server() -> Iterator[AppServer]:
     server = AppServer()
     server.start()
     yield server
@@ -220,21 +218,55 @@ def cold_server() -> Iterator[AppServer]:
     assert "Traceback" not in server.log_text(), server.log_text()[-3000:]
 
 
-@pytest.mark.parametrize("page_id", [p for p in ALL_PAGES if p != "welcome"])
+@pytest.fixture
+def cold_server() -> Iterator[AppServer]:
+    """A server nobody has opened yet: the state a deep link meets after a restart."""
+    yield from fresh_server()
+
+
+@pytest.fixture(scope="module")
+def unopened_server() -> Iterator[AppServer]:
+    """A fresh server whose root URL is never opened: every visit is a deep link."""
+    yield from fresh_server()
+
+
+def assert_inside_frame(pg, page_id: str) -> None:  # type: ignore[no-untyped-def]
+    """The page rendered with the sidebar navigation, the reset button and its own heading."""
+    assert_no_exception(pg)
+    assert pg.locator('[data-testid="stSidebarNavLink"]').count() == len(ALL_PAGES)
+    assert pg.locator(key("nav_reset")).count() == 1
+    text = main_text(pg)
+    if page_id.startswith("sign"):
+        assert CONTENT.sign(int(page_id[-1])).title in text
+    elif page_id not in ("welcome", "physio", "journal"):  # those pages word their own titles
+        assert UI.nav[page_id] in text
+    if page_id in STEPS:
+        assert f"Step {STEPS.index(page_id) + 1} of {len(STEPS)}" in text
+    assert "Page not found" not in text
+
+
+# Each of these is the very first request its server ever sees (the case that used to run
+# the page file without app.py); the pages are of different kinds (map, sign, chart, text).
+COLD_PAGES = ["where", "sign3", "safety", "results", "learn"]
+
+
+@pytest.mark.parametrize("page_id", COLD_PAGES)
 def test_a_deep_link_on_a_fresh_server_renders_inside_the_frame(cold_server: AppServer, page, page_id: str) -> None:  # type: ignore[no-untyped-def]
     page.goto(f"{cold_server.url}/{page_id}")
     wait_idle(page)
-    assert_no_exception(page)
-    nav_links = page.locator('[data-testid="stSidebarNavLink"]')
-    assert nav_links.count() == len(ALL_PAGES)
-    assert page.locator(key("nav_reset")).count() == 1
-    text = main_text(page)
-    if page_id.startswith("sign"):
-        assert CONTENT.sign(int(page_id[-1])).title in text
-    else:
-        assert UI.nav[page_id] in text or page_id in ("physio", "journal")
-    assert "Page not found" not in text
-    shot(page, f"deeplink-{page_id}", full_page=False)
+    assert_inside_frame(page, page_id)
+    shot(page, f"deeplink-cold-{page_id}", full_page=False)
+
+
+def test_every_page_opens_by_its_url_before_anyone_opens_the_root(unopened_server: AppServer, page) -> None:  # type: ignore[no-untyped-def]
+    for page_id in [p for p in ALL_PAGES if p != "welcome"]:
+        page.goto(f"{unopened_server.url}/{page_id}")
+        wait_idle(page)
+        assert_inside_frame(page, page_id)
+        shot(page, f"deeplink-{page_id}", full_page=False)
+    page.goto(unopened_server.url)
+    wait_idle(page)
+    assert_inside_frame(page, "welcome")
 
 
 def test_phone_sized_sign_page_and_results(app_server: AppServer, phone_page) -> None:  # type: ignore[no-untyped-def]
