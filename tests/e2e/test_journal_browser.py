@@ -37,11 +37,14 @@ def journal_csv() -> bytes:
     return entries_to_csv(entries).encode("utf-8")
 
 
-def open_with_journal(pg, url: str) -> None:  # type: ignore[no-untyped-def]
+def open_with_journal(pg, url: str, empty_shot: str | None = None) -> None:  # type: ignore[no-untyped-def]
     dialogs: list[str] = []
     pg.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     pg.goto(f"{url}/journal")
     wait_idle(pg)
+    assert "Add your first check-in" in pg.locator('[data-testid="stMain"]').inner_text()
+    if empty_shot:
+        tall_shot(pg, empty_shot)
     pg.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
         {"name": "journal.csv", "mimeType": "text/csv", "buffer": journal_csv()}
     )
@@ -64,7 +67,7 @@ def tall_shot(pg, name: str) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_journal_with_eight_check_ins_shows_verdict_chart_and_plain_notes(app_server, page) -> None:  # type: ignore[no-untyped-def]
-    open_with_journal(page, app_server.url)
+    open_with_journal(page, app_server.url, empty_shot="journal-empty")
     assert_no_exception(page)
     body = page.locator('[data-testid="stMain"]')
     assert "Imported 8 check-in(s)" in body.inner_text()
