@@ -109,7 +109,7 @@ def test_click_outside_the_body_selects_nothing(page, bodymap_server) -> None:  
     assert_no_exception(page)
 
 
-def test_screenshots_of_the_selection_and_results_maps(page, phone_page, bodymap_server) -> None:  # type: ignore[no-untyped-def]
+def test_selection_and_results_maps_on_desktop_and_phone_with_screenshots(page, phone_page, bodymap_server) -> None:  # type: ignore[no-untyped-def]
     _open(page, bodymap_server)
     for view, region, side in (
         ("front", "outer_shin", "left"),
@@ -144,5 +144,22 @@ def test_screenshots_of_the_selection_and_results_maps(page, phone_page, bodymap
     wait_idle(phone_page)
     phone_page.locator(".js-plotly-plot").first.wait_for()
     phone_page.wait_for_timeout(500)
+    x, y = _inside_point("back", "calf", "right")
+    px, py = _plot_pixel(phone_page, view_offsets()["back"] + x, y)
+    # on touch, Plotly selects from the hover data of the previous tap: the first tap names the
+    # region, a second tap on the same spot chooses it
+    phone_page.touchscreen.tap(px, py)
+    phone_page.wait_for_timeout(700)
+    wait_idle(phone_page)
+    assert "Right calf" in phone_page.locator(".hoverlayer .hovertext").first.text_content()
+    phone_page.touchscreen.tap(px, py)
+    phone_page.wait_for_timeout(700)
+    wait_idle(phone_page)
+    assert "Right calf (5/10)" in _chosen_text(phone_page)
     shot(phone_page, "bodymap-phone", full_page=True)
+    phone_plots = phone_page.locator(".js-plotly-plot")
+    phone_plots.nth(0).screenshot(path=str(shot(phone_page, "bodymap-phone").with_name("bodymap-phone-selection.png")))
+    phone_plots.nth(1).scroll_into_view_if_needed()
+    phone_page.wait_for_timeout(300)
+    phone_plots.nth(1).screenshot(path=str(shot(phone_page, "bodymap-phone").with_name("bodymap-phone-results.png")))
     assert_no_exception(phone_page)
