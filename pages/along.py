@@ -20,7 +20,7 @@ st.write(text.intro)
 
 
 def _site_changed(site_id: str, what: str, key: str) -> None:
-    reports = {s.site: s.model_dump() for s in get_answers().sites}
+    reports: dict[str, dict[str, object]] = {s.site: s.model_dump() for s in get_answers().sites}
     report = reports.get(site_id, {"site": site_id, "stiffness": False, "pain": False})
     report[what] = bool(st.session_state.get(key))
     reports[site_id] = report
@@ -33,13 +33,12 @@ current = {s.site: s for s in get_answers().sites}
 for site in content.sites:
     report = current.get(site.id)
     with st.container(border=True):
-        st.markdown(f"**{site.label}**")
-        st.caption(site.explanation)
         left, right = st.columns(2)
         for column, what, label in ((left, "stiffness", text.stiff_label), (right, "pain", text.pain_label)):
             key = f"along:{site.id}:{what}"
             st.session_state[key] = bool(report and getattr(report, what))
-            column.checkbox(label, key=key, on_change=_site_changed, args=(site.id, what, key))
+            column.checkbox(label.format(site=site.label), key=key, on_change=_site_changed, args=(site.id, what, key))
+        st.caption(site.explanation)
 
 st.subheader(text.neck_heading)
 render_questions(content.questions.steps["along_the_nerve"])

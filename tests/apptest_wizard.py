@@ -39,7 +39,7 @@ def answers(at: AppTest) -> Answers:
 def set_widget(at: AppTest, key: str, value: Any) -> AppTest:
     """Set a widget by key (radio, pills, slider, select_slider, multiselect, checkbox) and rerun."""
     widget = at.get_by_key(key)
-    widget.set_value(value)  # type: ignore[attr-defined]
+    widget.set_value(value)  # type: ignore[union-attr]
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at

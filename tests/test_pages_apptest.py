@@ -133,7 +133,7 @@ def test_results_lead_with_the_emergency_and_the_band_comes_second() -> None:
     assert "Error" in kinds
     first_error = kinds.index("Error")
     labels = {b.label for b in load_content().scoring.bands}
-    band_heading = next(i for i, e in enumerate(at.main) if type(e).__name__ == "Header" and e.value in labels)
+    band_heading = next(i for i, e in enumerate(at.main) if type(e).__name__ == "Header" and e.value in labels)  # type: ignore[union-attr]
     assert first_error < band_heading
     assert URGENT["emergency"] in str(at.error[0].value)
 
@@ -165,11 +165,13 @@ def test_self_check_steps_appear_only_after_the_gate_and_can_be_skipped() -> Non
     set_widget(at, "selfcheck:gate_box", True)
     assert steps[0] in texts(at)
     set_widget(at, "selfcheck:choice", "skip")
-    assert answers(at).slump is not None and answers(at).slump.done is False
+    slump = answers(at).slump
+    assert slump is not None and slump.done is False
     set_widget(at, "selfcheck:choice", "done")
     for criterion in ("familiar_symptom", "changes_with_neck", "differs_from_other_side"):
         set_widget(at, f"q:slump.{criterion}", True)
-    assert answers(at).slump is not None and answers(at).slump.positive
+    slump = answers(at).slump
+    assert slump is not None and slump.positive
     go(at, "sign1")
     go(at, "selfcheck")
     assert at.checkbox(key="q:slump.changes_with_neck").value is True

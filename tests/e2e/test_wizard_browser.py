@@ -195,6 +195,17 @@ def test_the_whole_wizard_can_be_completed_by_clicking(app_server: AppServer, pa
     pg.locator(key("nav_back")).get_by_role("button").click()
     wait_idle(pg)
     assert pg.locator(key("safety:none")).get_by_role("checkbox").is_checked()
+
+    # Start over asks first; confirming clears the answers and returns to Welcome.
+    act(pg, pg.locator(key("nav_reset")).get_by_role("button").click)
+    dialog = pg.get_by_role("dialog")
+    dialog.get_by_text(UI.labels.reset_body).wait_for()
+    tall_shot(pg, "wizard-12-reset-dialog")
+    act(pg, dialog.get_by_role("button", name=UI.labels.reset_confirm).click)
+    pg.get_by_role("button", name=UI.welcome.start).wait_for()
+    act(pg, pg.get_by_role("link", name=UI.nav["safety"]).click)
+    expect_progress(pg, 10)
+    assert not pg.locator(key("safety:none")).get_by_role("checkbox").is_checked()
     assert "Traceback" not in app_server.log_text()
 
 
@@ -285,3 +296,30 @@ def test_phone_sized_sign_page_and_results(app_server: AppServer, phone_page) ->
     assert_no_exception(pg)
     assert "Step 7 of 11" in main_text(pg)
     tall_shot(pg, "phone-sign5")
+
+
+def test_a_sign_page_can_be_answered_and_left_with_the_keyboard_alone(app_server: AppServer, page) -> None:  # type: ignore[no-untyped-def]
+    pg = page
+    pg.goto(f"{app_server.url}/sign5")
+    wait_idle(pg)
+    yes = pg.locator(key("q:sign5.sitting")).get_by_role("radio", name="Yes")
+    for _ in range(60):  # Tab through the page until the first question has focus
+        pg.keyboard.press("Tab")
+        if yes.evaluate("el => el === document.activeElement"):
+            break
+    else:
+        pytest.fail("the first answer of the sign page could not be reached with Tab")
+    act(pg, lambda: pg.keyboard.press("Space"))
+    assert yes.is_checked()
+    next_button = pg.locator(key("nav_next")).get_by_role("button")
+    for _ in range(60):
+        pg.keyboard.press("Tab")
+        if next_button.evaluate("el => el === document.activeElement"):
+            break
+    else:
+        pytest.fail("the Next button could not be reached with Tab")
+    act(pg, lambda: pg.keyboard.press("Enter"))
+    expect_progress(pg, 8)
+    act(pg, pg.locator(key("nav_back")).get_by_role("button").click)
+    expect_progress(pg, 7)
+    assert pg.locator(key("q:sign5.sitting")).get_by_role("radio", name="Yes").is_checked()
