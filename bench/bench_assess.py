@@ -1,8 +1,9 @@
 """How long ``assess()`` takes per call, against baselines measured in the same run.
 
 Target: well under 1 ms a call, so every widget change can re-score instantly. Each
-case is timed in batches; the median batch is the headline, the best batch shows the cost
-without interference from other processes on a shared machine. The baselines are
+case is timed in batches of calls, by this process's CPU time (the headline: immune to
+other processes on a shared machine) and by the wall clock (kept beside it). The
+median batch is reported, and the best. The baselines are
 ``Answers.model_validate`` of the same answers dict (what any way in already pays) and a
 trivial function call (the floor of the timer). Figures are printed and written to
 bench/results/assess.json.
@@ -55,18 +56,27 @@ def heavy_answers() -> dict[str, Any]:
 
 
 def per_call_us(func: Any, calls: int, repeats: int) -> dict[str, float]:
-    """Median and best microseconds per call over ``repeats`` batches of ``calls`` calls."""
-    timer = timeit.Timer(func)
-    batches = timer.repeat(repeat=repeats, number=calls)
-    per_call = [b / calls * 1e6 for b in batches]
-    return {"median_us": round(statistics.median(per_call), 2), "best_us": round(min(per_call), 2)}
+    """Microseconds per call over ``repeats`` batches of ``calls`` calls.
+
+    CPU time of this process is the headline: on a shared machine the wall clock also
+    counts the time other processes hold the CPU, which says nothing about assess().
+    Wall-clock figures are kept beside it.
+    """
+    cpu = [b / calls * 1e6 for b in timeit.Timer(func, timer=time.process_time).repeat(repeat=repeats, number=calls)]
+    wall = [b / calls * 1e6 for b in timeit.Timer(func, timer=time.perf_counter).repeat(repeat=repeats, number=calls)]
+    return {
+        "median_us": round(statistics.median(cpu), 2),
+        "best_us": round(min(cpu), 2),
+        "wall_median_us": round(statistics.median(wall), 2),
+        "wall_best_us": round(min(wall), 2),
+    }
 
 
 def trivial() -> None:
     """The cheapest possible call: what the timer loop itself costs."""
 
 
-def main(calls: int = 2000, repeats: int = 7) -> dict[str, Any]:
+def main(calls: int = 1000, repeats: int = 7) -> dict[str, Any]:
     started = time.perf_counter()
     load_content.cache_clear()
     load_content()
@@ -107,6 +117,8 @@ def main(calls: int = 2000, repeats: int = 7) -> dict[str, Any]:
         "cases": rows,
         "worst_median_assess_us": worst,
         "worst_best_batch_assess_us": worst_best,
+        "worst_median_assess_wall_us": max(r["assess"]["wall_median_us"] for r in rows.values()),
+        "timer": "process_time (CPU) per call; wall_* fields use perf_counter",
         "target_us": 1000,
         "worst_as_fraction_of_target": round(worst / 1000, 3),
     }
@@ -114,10 +126,16 @@ def main(calls: int = 2000, repeats: int = 7) -> dict[str, Any]:
     (RESULTS / "assess.json").write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
 
     print(f"content load (cold): {cold_load_ms:.1f} ms; first assess: {first_assess_ms:.2f} ms; trivial call: {floor['median_us']} us")
-    print(f"{'case':45} {'assess us':>10} {'validate us':>12} {'ratio':>7}")
+    print("per call, median batch; CPU time of this process (wall clock in brackets)")
+    print(f"{'case':45} {'assess us':>20} {'validate us':>20} {'ratio':>7}")
     for name, row in rows.items():
-        print(f"{name:45} {row['assess']['median_us']:>10} {row['validate']['median_us']:>12} {row['ratio_assess_to_validate']:>7}")
-    print(f"worst case: median {worst} us ({worst / 1000:.1%} of the 1 ms target), best batch {worst_best} us")
+        a, v = row["assess"], row["validate"]
+        print(
+            f"{name:45} {a['median_us']:>9} ({a['wall_median_us']:>8}) {v['median_us']:>9} ({v['wall_median_us']:>8})"
+            f" {row['ratio_assess_to_validate']:>7}"
+        )
+    worst_wall = max(r["assess"]["wall_median_us"] for r in rows.values())
+    print(f"worst case: median {worst} us CPU ({worst / 1000:.1%} of the 1 ms target), best batch {worst_best} us; wall {worst_wall} us")
     print(f"load average while measuring: {load} on {os.cpu_count()} CPUs (the ratios matter more than the raw figures)")
     print(f"-> {RESULTS / 'assess.json'}")
     return data
@@ -125,7 +143,7 @@ def main(calls: int = 2000, repeats: int = 7) -> dict[str, Any]:
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--calls", type=int, default=2000)
+    parser.add_argument("--calls", type=int, default=1000)
     parser.add_argument("--repeats", type=int, default=7)
     args = parser.parse_args()
     main(args.calls, args.repeats)
