@@ -85,10 +85,11 @@ def _choice(q: Question) -> None:
         options=list(q.options),
         format_func=lambda v: q.options.get(v, v),
         key=key,
-        help=q.help or None,
         on_change=_write,
         args=(q.field, key),
     )
+    if q.help:
+        st.caption(q.help)
 
 
 def _yesno(q: Question) -> None:
