@@ -296,6 +296,8 @@ class Adjustment(BaseModel):
 
 
 class SuspectedNerve(BaseModel):
+    """A nerve whose territory covers painful regions, with the regions and reasons, for the map and report."""
+
     id: str
     name: str
     roots: str
@@ -306,6 +308,8 @@ class SuspectedNerve(BaseModel):
 
 
 class TriggeredFlag(BaseModel):
+    """A red flag, mimic or risky combination the answers raised, with what to do about it."""
+
     id: str
     kind: Literal["red_flag", "mimic", "combination"]
     level: Urgency
