@@ -58,6 +58,8 @@ def parse_answers(text: str) -> Answers:
         raise InputError(f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from exc
     except RecursionError as exc:
         raise InputError("not valid answers: the JSON is nested far too deeply") from exc
+    except ValueError as exc:  # e.g. an integer with thousands of digits
+        raise InputError(f"not valid answers: {exc}") from exc
     if not isinstance(raw, dict):
         raise InputError("the answers must be a JSON object")
     try:
