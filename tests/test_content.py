@@ -169,6 +169,7 @@ OWN_WORDS_FILES = [
     "advice.yaml",
     "questions.yaml",
     "sources.yaml",
+    "learn.md",
 ]
 
 
