@@ -93,8 +93,8 @@ def test_editing_a_cell_in_the_browser_table_saves_it_to_the_journal(app_server,
     page.keyboard.press("Control+A")
     page.keyboard.type("9")
     page.keyboard.press("Enter")
-    wait_idle(page)
-    page.wait_for_timeout(500)
+    # The edit reaches the server after the grid commits it; wait for the page to say so.
+    page.get_by_text("Saved your changes.").wait_for(timeout=30_000)
     wait_idle(page)
     assert_no_exception(page)
     text = page.locator('[data-testid="stMain"]').inner_text()
