@@ -277,7 +277,7 @@ def read_answers_file(data: bytes, declared_size: int | None = None) -> Answers:
     """Validate an uploaded answers file; refuses large, non-JSON or invalid files with a clear message."""
     size = max(len(data), declared_size or 0)
     if size > MAX_FILE_BYTES:
-        raise AnswersFileError(f"The file is too large ({size // 1000} KB); an answers file is at most {MAX_FILE_BYTES // 1000} KB.")
+        raise AnswersFileError(f"The file is too large ({-(-size // 1000)} KB); an answers file is at most {MAX_FILE_BYTES // 1000} KB.")
     if not data.strip():
         raise AnswersFileError("The file is empty.")
     try:

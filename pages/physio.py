@@ -56,7 +56,7 @@ if link:
     st.caption("Copy it with the button at its corner. Your client sees your name and note as plain text on the welcome page.")
     st.subheader("A message you can send with it")
     st.code(
-        "Please open this link and answer the questions; it takes about ten minutes:\n"
+        "Please open this link and answer the questions; it takes a few minutes:\n"
         f"{link}\n\n"
         "When you reach the Results page:\n"
         "1. Copy the 'Link to these results' and paste it into your reply.\n"

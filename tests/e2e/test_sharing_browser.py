@@ -167,6 +167,7 @@ def test_uploads_oversize_and_malformed_are_refused_a_good_one_restores(app_serv
     error = page.locator('[data-testid="stAlertContentError"]').first
     error.wait_for()
     assert "too large" in error.inner_text()
+    error.scroll_into_view_if_needed()
     shot(page, "sharing-04-upload-too-large", full_page=False)
     broken = tmp_path / "broken.json"
     broken.write_text('{"regions": [', encoding="utf-8")
