@@ -649,12 +649,16 @@ def results_drawing(answers: Answers, assessment: Assessment, dermatomes: bool =
         drawing.legend.append(LegendEntry("crimp", "Crimp along the nerve you reported", CRIMP, "marker"))
 
     if dermatomes:
-        # on one leg per view (the viewer's left), as dermatome charts do; a label that would
-        # cover another is left out (its region keeps its dashed outline)
+        # on one leg, as dermatome charts do: the leg without pain when only one side hurts, so
+        # the labels do not sit under the nerves; a label that would cover another is left out
+        # (its region keeps its dashed outline)
+        pain_sides = {side for _region, side in chosen}
         for view in views:
             geo = _view(view)
+            derm_side = {"left": "right", "right": "left"}.get(next(iter(pain_sides)), "") if len(pain_sides) == 1 else ""
+            derm_side = derm_side or geo.viewer_left_is
             placed: list[tuple[float, float, float]] = []
-            polys = [p for p in geo.polygons if p.kind == "region" and p.side == geo.viewer_left_is]
+            polys = [p for p in geo.polygons if p.kind == "region" and p.side == derm_side]
             for poly in sorted(polys, key=lambda p: -_polygon_area(p.points)):
                 drawing.shapes.append(Shape(view, poly.points, "dermatome", line="#8c8c8c", width=0.7, dash="dash", group="dermatomes"))
                 roots = content.region(poly.id).dermatomes
@@ -667,7 +671,7 @@ def results_drawing(answers: Answers, assessment: Assessment, dermatomes: bool =
                     continue
                 placed.append((x, y, half_width))
                 drawing.texts.append(Text(view, x, y, text, size=9, colour="#1a1a1a", group="dermatomes"))
-        drawing.legend.append(LegendEntry("dermatomes", "Dermatomes (one leg): skin areas of each spinal root", "#1a1a1a", "text"))
+        drawing.legend.append(LegendEntry("dermatomes", "Dermatomes (shown on one leg): skin areas of each spinal root", "#1a1a1a", "text"))
 
     if not chosen:
         drawing.message = "No painful areas chosen yet"

@@ -296,6 +296,13 @@ def test_dermatome_overlay_is_off_by_default_and_labels_regions_when_on() -> Non
     assert {"L1-2", "L3", "L4", "L5", "S1", "S2", "S3"} <= set(labels.text)
     allowed = {"L1-2", "L2-3", "L3", "L3-4", "L4", "L5", "S1", "S1-2", "S2", "S3"}
     assert set(labels.text) <= allowed
+    # the pain is on the left, so the labels go on the right leg, away from the drawn nerves:
+    # facing you that leg is on your left, from behind on your right
+    offsets = view_offsets()
+    front = [x for x in labels.x if abs(x - offsets["front"]) < 40]
+    back = [x for x in labels.x if abs(x - offsets["back"]) < 40]
+    assert front and all(x < offsets["front"] for x in front)
+    assert back and all(x > offsets["back"] for x in back)
 
 
 def test_figures_pass_plotlys_full_validation() -> None:
