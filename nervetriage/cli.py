@@ -111,7 +111,10 @@ def _cmd_report(args: argparse.Namespace) -> int:
     out = Path(args.output)
     if not out.parent.is_dir():
         raise InputError(f"{args.output}: the folder does not exist")
-    out.write_bytes(pdf)
+    try:
+        out.write_bytes(pdf)
+    except OSError as exc:
+        raise InputError(f"{args.output}: cannot write the PDF ({exc.strerror or exc})") from exc
     print(f"wrote {out} ({len(pdf)} bytes)", file=sys.stderr)
     return 0
 
