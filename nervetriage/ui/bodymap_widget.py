@@ -74,8 +74,8 @@ def region_selector(answers: Answers, key: str = "bodymap_select") -> None:
         answers = get_answers()
     st.caption(
         "Click where it hurts; click again to remove it. On a touch screen, tap once to see the "
-        "name, then tap the same spot again to choose it. New areas start at 5 out of 10: set the "
-        "strength in the list. Front view: the person's right is on your left."
+        "name, then tap the same spot again to choose it. New areas start at 5 out of 10 (darker "
+        "shading = stronger): set the strength in the list. Front view: the person's right is on your left."
     )
     figure = build_selection_figure(answers)
     event = st.plotly_chart(
