@@ -190,7 +190,8 @@ class _Report:
     def boxed(self, fill: RGB, border: RGB | None = None, pad: float = 2.5) -> Iterator[None]:
         """Draw a filled panel behind whatever the block writes (single page blocks only)."""
         pdf = self.pdf
-        x0, y0 = pdf.l_margin, pdf.get_y()
+        self.ensure_space(20)
+        x0, y0, page = pdf.l_margin, pdf.get_y(), pdf.page
         pdf.set_y(y0 + pad)
         pdf.set_left_margin(x0 + pad + (1.5 if border else 0))
         pdf.set_right_margin(pdf.r_margin + pad)
@@ -200,7 +201,8 @@ class _Report:
         y1 = pdf.get_y() + pad
         pdf.set_left_margin(x0)
         pdf.set_right_margin(pdf.r_margin - pad)
-        self._underlay(x0, y0, self.width, y1 - y0, fill, border)
+        if pdf.page == page:  # a block that ran onto the next page keeps its text, without the panel
+            self._underlay(x0, y0, self.width, y1 - y0, fill, border)
         pdf.set_y(y1 + 2)
 
     def _underlay(self, x: float, y: float, w: float, h: float, fill: RGB, border: RGB | None) -> None:

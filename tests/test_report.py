@@ -221,3 +221,24 @@ def test_cli_report_refuses_bad_answers_with_exit_2(tmp_path: Path) -> None:
 @pytest.mark.parametrize("example_id", ["saddle-numbness", "race-belt-thigh"])
 def test_report_bytes_are_a_pdf(example_id: str) -> None:
     assert _pdf(get_example(example_id).fresh_answers())[0][:5] == b"%PDF-"
+
+
+def test_the_heaviest_answers_still_make_a_report_with_safety_first() -> None:
+    """Every red flag, every region on both sides, the longest note: still a readable PDF."""
+    from nervetriage.content import load_content
+
+    content = load_content()
+    answers = Answers.model_validate(
+        {
+            "red_flags": [f.id for f in content.red_flags.flags],
+            "mimics": [m.id for m in content.red_flags.mimics],
+            "sign5": {"night": True},
+            "regions": [{"region": r, "side": "both", "intensity": 8} for r in sorted(content.region_ids)],
+            "note": "x " * 250,
+        }
+    )
+    assessment = assess(answers)
+    text = _flat(_text(_pdf(answers)[1]))
+    assert text.index("EMERGENCY: read this first") < text.index(assessment.band_label)
+    for flag in assessment.red_flags:
+        assert flag.title in text
