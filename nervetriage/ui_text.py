@@ -27,6 +27,7 @@ class WelcomeText(_Text):
     example_heading: str
     example_help: str
     example_button: str
+    example_label: str
     time: str
 
 
@@ -35,6 +36,7 @@ class WhereText(_Text):
     regions_label: str
     regions_placeholder: str
     side_label: str
+    side_missing: str
     intensity_label: str
     story_heading: str
     sides: dict[str, str]
@@ -84,6 +86,12 @@ class ResultsText(_Text):
     next_heading: str
     avoid_heading: str
     score: str
+    more_nerves: str
+
+
+class SignText(_Text):
+    position: str
+    why: str
 
 
 class Labels(_Text):
@@ -144,6 +152,7 @@ class UiText(_Text):
     selfcheck: SelfCheckText
     safety: SafetyText
     results: ResultsText
+    sign: SignText
     labels: Labels
     learn: LearnText
     coming_soon: str

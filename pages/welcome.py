@@ -37,7 +37,7 @@ st.subheader(text.example_heading)
 st.caption(text.example_help)
 examples = {e.id: e for e in load_examples()}
 chosen = st.selectbox(
-    "Example runner",
+    text.example_label,
     options=list(examples),
     format_func=lambda eid: examples[eid].title,
     key="welcome_example",

@@ -87,7 +87,7 @@ for region_id in saved_ids + pending:
             on_change=side_changed,
         )
         if side is None:
-            st.caption("Choose a side to save this area.")
+            st.caption(text.side_missing)
         else:
             st.slider(text.intensity_label, min_value=0, max_value=10, key=level_key, on_change=level_changed)
 

@@ -140,7 +140,7 @@ def nerves_section(assessment: Assessment) -> None:
             st.markdown("\n".join(f"- {reason}" for reason in nerve.reasons))
     if len(assessment.nerves) > 4:
         rest = ", ".join(n.name for n in assessment.nerves[4:])
-        st.caption(f"Also possible, less likely: {rest}.")
+        st.caption(text.more_nerves.format(names=rest))
 
 
 def caveats_section(assessment: Assessment) -> None:

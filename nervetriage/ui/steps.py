@@ -6,14 +6,16 @@ import streamlit as st
 
 from nervetriage.content import load_content
 from nervetriage.ui.widgets import render_questions
+from nervetriage.ui_text import load_ui_text
 
 
 def render_sign(number: int) -> None:
     """One sign's page, built entirely from its entry in content/signs.yaml."""
     sign = load_content().sign(number)
-    st.caption(f"Sign {number} of 6")
+    text = load_ui_text().sign
+    st.caption(text.position.format(n=number))
     st.header(sign.title)
     st.markdown(f"**{sign.short}**")
-    with st.expander("Why this sign matters", icon=":material/lightbulb:"):
+    with st.expander(text.why, icon=":material/lightbulb:"):
         st.write(sign.explanation)
     render_questions(sign.questions)
