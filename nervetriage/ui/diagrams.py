@@ -6,7 +6,7 @@ import math
 
 import plotly.graph_objects as go
 
-STOPS = ["neck", "mid-back", "low back", "pelvis", "knee", "ankle"]
+STOPS = ["neck", "mid<br>back", "low<br>back", "pelvis", "knee", "ankle", "foot"]
 HOSE = "#1f6f78"
 KINK = "#c0602a"
 
@@ -18,8 +18,8 @@ def _hose(fig: go.Figure, y0: float, kinks: list[int], flow: str) -> None:
     for x in xs:
         width = 0.28
         for k in kinks:
-            width -= 0.2 * math.exp(-((x - k) ** 2) / 0.02)
-        half.append(max(width, 0.05))
+            width -= 0.26 * math.exp(-((x - k) ** 2) / 0.015)
+        half.append(max(width, 0.03))
     upper = [y0 + h for h in half]
     lower = [y0 - h for h in half]
     fig.add_trace(
@@ -52,8 +52,8 @@ STOPS_X = list(range(len(STOPS)))
 def hose_figure() -> go.Figure:
     """Two hoses: one kink keeps the flow; several kinks along the way nearly stop it."""
     fig = go.Figure()
-    _hose(fig, 1.3, [5], "strong flow")
-    _hose(fig, 0.0, [0, 2, 3, 5], "weak flow")
+    _hose(fig, 1.3, [5], "strong<br>flow")
+    _hose(fig, 0.0, [0, 2, 3, 5], "weak<br>flow")
     fig.add_annotation(x=0, y=1.95, text="<b>One kink</b>", showarrow=False, xanchor="left")
     fig.add_annotation(x=0, y=0.65, text="<b>Several small kinks</b>", showarrow=False, xanchor="left")
     fig.update_layout(
@@ -63,7 +63,8 @@ def hose_figure() -> go.Figure:
             "tickmode": "array",
             "tickvals": STOPS_X,
             "ticktext": STOPS,
-            "range": [-0.3, len(STOPS) + 0.6],
+            "range": [-0.3, len(STOPS) + 0.3],
+            "tickfont": {"size": 11},
             "showgrid": False,
             "zeroline": False,
             "fixedrange": True,
