@@ -239,3 +239,29 @@ def test_ui_text_rejects_a_missing_field(tmp_path: Path) -> None:
     bad.write_text((ROOT / "content" / "ui.yaml").read_text().replace("  reset_confirm:", "  reset_confirmed:"))
     with pytest.raises(ContentError, match=r"ui\.yaml: field labels\."):
         load_ui_text_from(bad)
+
+
+def test_steps_run_from_where_to_results_with_welcome_before_them() -> None:
+    from nervetriage.ui.nav import next_page, previous_page, step_number
+
+    assert STEPS[0] == "where" and STEPS[-1] == "results" and len(STEPS) == 11
+    assert step_number("sign1") == 3 and step_number("learn") is None
+    assert previous_page("where") == "welcome" and next_page("welcome") == "where"
+    assert next_page("results") is None and previous_page("learn") is None
+    walked = ["welcome"]
+    while (following := next_page(walked[-1])) is not None:
+        walked.append(following)
+    assert walked == ["welcome", *STEPS]
+
+
+def test_a_professional_level_flag_leads_the_results_as_a_warning_without_a_banner_elsewhere() -> None:
+    at = go(new_app(), "safety")
+    set_widget(at, "safety:mimics:bone_stress", True)
+    go(at, "sign1")
+    assert not at.error
+    go(at, "results")
+    kinds = [type(e).__name__ for e in at.main]
+    labels = {b.label for b in load_content().scoring.bands}
+    band_at = next(i for i, e in enumerate(at.main) if type(e).__name__ == "Header" and e.value in labels)
+    assert kinds.index("Warning") < band_at
+    assert "Possible bone stress injury" in str(at.warning[0].value)
