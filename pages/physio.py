@@ -9,7 +9,7 @@ from nervetriage.content import load_content
 from nervetriage.models import RegionPain
 from nervetriage.share import MAX_CLINIC_NAME, MAX_CLINIC_NOTE, LinkError, build_clinic_link, decode_link, token_from_text
 from nervetriage.ui.frame import ensure_frame
-from nervetriage.ui.sharing import app_url
+from nervetriage.ui.sharing import app_url, escape_markdown
 from nervetriage.ui_text import load_ui_text
 
 ensure_frame()
@@ -47,7 +47,7 @@ if submitted:
             st.session_state[LINK_KEY] = build_clinic_link(clinic, note, app_url(), preset)
         except (ValidationError, LinkError) as exc:
             st.session_state.pop(LINK_KEY, None)
-            st.error(f"The link could not be made: {exc}")
+            st.error(escape_markdown(f"The link could not be made: {exc}"))
 
 link = st.session_state.get(LINK_KEY)
 if link:
@@ -75,7 +75,7 @@ if pasted.strip():
         kind, token = token_from_text(pasted)
         decode_link(token)
     except LinkError as exc:
-        st.error(str(exc))
+        st.error(escape_markdown(str(exc)))
     else:
         if kind == "answers":
             st.success("The link is complete. Opening it replaces any answers in this browser tab.")

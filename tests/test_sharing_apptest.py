@@ -8,6 +8,7 @@ tests/e2e/test_sharing_browser.py.
 from __future__ import annotations
 
 import json
+import re
 
 from apptest_wizard import answers, current_page, go, new_app, texts
 from streamlit.testing.v1 import AppTest
@@ -33,6 +34,16 @@ def _open(query: dict[str, str]) -> AppTest:
     return at
 
 
+def shown_errors(at: AppTest) -> str:
+    """The error alerts as a person reads them (Markdown escapes removed)."""
+    return " ".join(str(e.value) for e in at.error).replace("\\", "")
+
+
+def _unescaped_markdown(value: str) -> list[str]:
+    """Markdown link/emphasis/HTML characters that are not backslash-escaped."""
+    return re.findall(r"(?<!\\)[\[\]()*_<>`]", value)
+
+
 def _likely() -> Answers:
     return get_example("race-belt-thigh").fresh_answers()
 
@@ -56,7 +67,7 @@ def test_share_link_lands_on_results_showing_the_restored_band() -> None:
     at = _open({"a": encode_link(original)})
     assert current_page(at) == "results"
     assert answers(at) == original
-    page = texts(at)
+    page = texts(at).replace("\\", "")
     assert assess(original).band_label in page
     assert "Answers restored from the shared link." in page
 
@@ -77,7 +88,7 @@ def test_tampered_link_shows_the_clear_message_and_keeps_earlier_answers() -> No
     at.query_params["a"] = tampered
     at.run()
     assert not at.exception
-    errors = " ".join(str(e.value) for e in at.error)
+    errors = shown_errors(at)
     assert "This link is damaged or incomplete" in errors
     assert "Your answers were not changed." in errors
     assert answers(at) == _mine()
@@ -89,13 +100,13 @@ def test_truncated_link_keeps_earlier_answers() -> None:
     token = encode_link(_likely())
     at.query_params["a"] = token[: len(token) // 2]
     at.run()
-    assert "damaged or incomplete" in " ".join(str(e.value) for e in at.error)
+    assert "damaged or incomplete" in shown_errors(at)
     assert answers(at) == _mine()
 
 
 def test_link_from_an_unknown_version_says_so() -> None:
     at = _open({"a": "9" + encode_link(_likely())[1:]})
-    assert "different version of NerveTriage" in " ".join(str(e.value) for e in at.error)
+    assert "different version of NerveTriage" in shown_errors(at)
     assert answers(at) == Answers()
 
 
@@ -154,7 +165,7 @@ def test_uploading_an_answers_file_restores_it() -> None:
     at = new_app()
     _upload(at, "mine.json", answers_file_json(_likely()).encode())
     assert answers(at) == _likely()
-    assert "Answers restored from mine.json." in texts(at)
+    assert "Answers restored from mine.json." in texts(at).replace("\\", "")
 
 
 def test_uploaded_file_is_applied_once() -> None:
@@ -169,21 +180,21 @@ def test_oversize_upload_is_refused_and_answers_kept() -> None:
     at = _with_answers(_mine())
     padded = json.dumps({"note": "x", "padding": " " * (MAX_FILE_BYTES + 10)}).encode()
     _upload(at, "huge.json", padded)
-    assert "too large" in " ".join(str(e.value) for e in at.error)
+    assert "too large" in shown_errors(at)
     assert answers(at) == _mine()
 
 
 def test_malformed_upload_is_refused_naming_the_problem() -> None:
     at = _with_answers(_mine())
     _upload(at, "broken.json", b'{"regions": [')
-    assert "not valid JSON" in " ".join(str(e.value) for e in at.error)
+    assert "not valid JSON" in shown_errors(at)
     assert answers(at) == _mine()
 
 
 def test_invalid_upload_names_the_field() -> None:
     at = _with_answers(_mine())
     _upload(at, "bad.json", b'{"sign5": {"rest_intensity": 42}}')
-    errors = " ".join(str(e.value) for e in at.error)
+    errors = shown_errors(at)
     assert "sign5.rest_intensity" in errors
     assert answers(at) == _mine()
 
@@ -223,7 +234,7 @@ def test_physio_page_refuses_an_empty_form() -> None:
     at = go(new_app(), "physio")
     next(b for b in at.button if b.label == "Create the link").click()
     at.run()
-    assert "Add your clinic's name or a note" in " ".join(str(e.value) for e in at.error)
+    assert "Add your clinic's name or a note" in shown_errors(at)
     assert not [c for c in at.code if str(c.value).startswith("http")]
 
 
@@ -232,7 +243,7 @@ def test_physio_page_checks_a_pasted_results_link() -> None:
     token = encode_link(_likely())
     at.text_input(key="physio:pasted").input(f"http://localhost:8501/results?a={token[:-5]}")
     at.run()
-    assert "damaged or incomplete" in " ".join(str(e.value) for e in at.error)
+    assert "damaged or incomplete" in shown_errors(at)
 
 
 def test_results_link_wins_when_a_clinic_link_arrives_with_it() -> None:
@@ -240,3 +251,32 @@ def test_results_link_wins_when_a_clinic_link_arrives_with_it() -> None:
     assert answers(at) == _likely()
     at.run()
     assert answers(at) == _likely(), "the clinic link is dropped, not applied on a later run"
+
+
+def _forged(payload: dict[str, object]) -> str:
+    """A token with a valid checksum around any JSON: anyone can make one (no secret)."""
+    import base64
+    import zlib
+
+    from nervetriage.share import _checksum
+
+    packed = zlib.compress(json.dumps(payload).encode(), 9)[2:-4]
+    return "1." + base64.urlsafe_b64encode(_checksum(1, packed) + packed).rstrip(b"=").decode()
+
+
+def test_text_quoted_from_a_forged_link_is_not_rendered_as_markdown() -> None:
+    at = _with_answers(_mine())
+    at.query_params["a"] = _forged({"regions": [{"region": "[click](http://evil.example) **x** <b>y</b>", "side": "left"}]})
+    at.run()
+    raw = " ".join(str(e.value) for e in at.error)
+    assert "evil.example" in raw.replace("\\", ""), "the message names the bad value"
+    assert _unescaped_markdown(raw) == []
+    assert answers(at) == _mine()
+
+
+def test_an_uploaded_file_name_is_not_rendered_as_markdown() -> None:
+    at = _with_answers(_mine())
+    _upload(at, "[click](http://evil.example).json", b"not json")
+    raw = " ".join(str(e.value) for e in at.error)
+    assert "evil.example" in raw.replace("\\", "")
+    assert _unescaped_markdown(raw) == []

@@ -42,11 +42,22 @@ _UPLOADED = "nt_upload_done"  # the uploaded file already applied (the uploader 
 _UPLOAD_KEY = "nt_upload"
 DEFAULT_ROOT = "http://localhost:8501"
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$&])")
+_AUTOLINK_SCHEME = re.compile(r"(?i)\b(https?|ftp|mailto|xmpp|tel|file|data|javascript)\\:")
+_AUTOLINK_WWW = re.compile(r"(?i)\b(www)(?=\\\.)")
 
 
 def escape_markdown(text: str) -> str:
-    """Text safe to place inside st.markdown: every Markdown/directive character backslash-escaped."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+    """Text safe to place inside st.markdown and alerts: every Markdown/directive character backslash-escaped.
+
+    Messages can quote what a link or a file contained (a file name, an unknown id), so
+    every message that may carry such text goes through here before Streamlit renders it.
+    """
+    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+    # GFM turns bare URLs and e-mail addresses into links even when escaped; a zero-width
+    # space inside "http:", "www." and before "@" stops that and looks the same
+    escaped = _AUTOLINK_SCHEME.sub("\\1\u200b\\\\:", escaped)
+    escaped = _AUTOLINK_WWW.sub("\\1\u200b", escaped)
+    return escaped.replace("@", "\u200b@")
 
 
 # --------------------------------------------------------------------------- links in
@@ -119,6 +130,10 @@ def app_url(page: str = "") -> str:
 # --------------------------------------------------------------------------- banners
 
 
+def _full_stop(text: str) -> str:
+    return text if text.endswith((".", "?", "!")) else text + "."
+
+
 def _example_title(example_id: str) -> str:
     try:
         from nervetriage.examples import get_example
@@ -136,20 +151,20 @@ def origin_banner(answers: Answers) -> None:
     if notice is not None:
         kind, message = notice
         if kind == "error":
-            st.error(message, icon=":material/link_off:")
+            st.error(escape_markdown(message), icon=":material/link_off:")
         else:
-            st.success(message, icon=":material/link:")
+            st.success(escape_markdown(message), icon=":material/link:")
     origin = answers.origin
     if origin is None:
         return
     if origin.example:
         st.info(
-            f"**Example case:** {escape_markdown(_example_title(origin.example))}. "
+            f"**Example case:** {escape_markdown(_full_stop(_example_title(origin.example)))} "
             "These are invented answers for teaching, not a real person's.",
             icon=":material/school:",
         )
     if origin.clinic or origin.clinic_note:
-        clinic = origin.clinic or "Your clinic"
+        clinic = origin.clinic or "your clinic"
         page = _current_page()
         if page in (None, "welcome"):
             with st.container(border=True, key="nt_clinic_note"):
@@ -185,9 +200,9 @@ def upload_panel() -> None:
             kind, message = "success", f"Answers restored from {uploaded.name}."
         st.session_state[_UPLOADED] = (marker, (kind, message))
     if kind == "error":
-        st.error(message, icon=":material/error:")
+        st.error(escape_markdown(message), icon=":material/error:")
     else:
-        st.success(message, icon=":material/task_alt:")
+        st.success(escape_markdown(message), icon=":material/task_alt:")
         if st.button("See the results", key="nt_upload_results", type="primary", icon=":material/insights:"):
             st.switch_page(RESULTS_PAGE)
 
@@ -207,7 +222,7 @@ def share_panel(answers: Answers, assessment: Assessment) -> None:
             "server, so anyone you give the link to can see them."
         )
     if link.message:
-        st.warning(link.message, icon=":material/warning:")
+        st.warning(escape_markdown(link.message), icon=":material/warning:")
     today = dt.date.today()
     left, right = st.columns(2)
     left.download_button(

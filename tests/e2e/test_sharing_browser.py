@@ -123,6 +123,7 @@ def test_tampered_link_in_a_running_session_leaves_the_answers_untouched(app_ser
 def test_results_link_copied_from_the_page_reopens_the_same_answers(app_server: AppServer, browser, page) -> None:  # type: ignore[no-untyped-def]
     original = _likely()
     open_url(page, f"{app_server.url}/results?a={encode_link(original)}")
+    page.locator('[data-testid="stCode"]', has_text="?a=").first.wait_for()
     links = [c for c in codes(page) if "?a=" in c]
     assert links, "the share panel shows the results link"
     assert links[0].startswith(f"{app_server.url}/results?a=")
@@ -214,3 +215,21 @@ def test_share_panel_on_a_phone(app_server: AppServer, phone_page) -> None:  # t
     assert panel.is_visible()
     assert phone_page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth + 1"), "no sideways scrolling"
     shot(phone_page, "sharing-07-share-panel-phone", full_page=False)
+
+
+def test_a_forged_link_cannot_inject_a_link_into_the_message(app_server: AppServer, page) -> None:  # type: ignore[no-untyped-def]
+    import base64
+    import zlib
+
+    from nervetriage.share import _checksum
+
+    bad = "[a](http://e.example) **x** www.e.example a@e.example"
+    payload = json.dumps({"regions": [{"region": bad, "side": "left"}]}).encode()
+    packed = zlib.compress(payload, 9)[2:-4]
+    token = "1." + base64.urlsafe_b64encode(_checksum(1, packed) + packed).rstrip(b"=").decode()
+    open_url(page, f"{app_server.url}/?a={token}")
+    alert = page.locator('[data-testid="stAlertContentError"]').first
+    alert.wait_for()
+    shown = alert.inner_text().replace("\u200b", "")  # the zero-width space that stops auto-linking
+    assert bad in shown, "the bad value is quoted literally"
+    assert alert.locator("a").count() == 0 and alert.locator("strong").count() == 0
