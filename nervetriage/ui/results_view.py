@@ -41,6 +41,9 @@ def contribution_figure(table: pd.DataFrame) -> go.Figure:
     colours = [POSITIVE if p >= 0 else NEGATIVE for p in shown["Points"]]
     names = [_wrap(str(w)) for w in shown["What"]]
     lines = sum(name.count("<br>") + 1 for name in names)
+    low, high = min(0.0, float(shown["Points"].min())), max(0.0, float(shown["Points"].max()))
+    pad = max(1.5, (high - low) * 0.15)  # room for the +/- value labels outside the bars
+    x_range = [low - (pad if low < 0 else 0), high + pad]
     fig = go.Figure(
         go.Bar(
             x=shown["Points"],
@@ -56,7 +59,7 @@ def contribution_figure(table: pd.DataFrame) -> go.Figure:
     fig.update_layout(
         height=80 + 22 * lines + 14 * len(shown),
         margin={"l": 10, "r": 30, "t": 10, "b": 30},
-        xaxis={"title": "points", "zeroline": True, "zerolinecolor": "#1d2b2f", "fixedrange": True},
+        xaxis={"title": "points", "zeroline": True, "zerolinecolor": "#1d2b2f", "fixedrange": True, "range": x_range},
         yaxis={"automargin": True, "fixedrange": True},
         plot_bgcolor="rgba(0,0,0,0)",
         paper_bgcolor="rgba(0,0,0,0)",
