@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from nervetriage.content import Content, load_content
+from nervetriage.content import Content, Sign, load_content
 from nervetriage.models import (
     URGENCY_ORDER,
     Adjustment,
@@ -37,6 +37,18 @@ def _label(content: Content, field: str, value: str) -> str:
             if question.field == field and value in question.options:
                 return question.options[value].lower()
     return value.replace("_", " ")
+
+
+def _sign_result(sign: Sign, answered: bool, points: float, reasons: list[str]) -> SignResult:
+    """A sign's contribution, capped at its maximum from content."""
+    return SignResult(
+        number=sign.number,
+        title=sign.title,
+        answered=answered,
+        points=round(min(points, sign.max_points), 2),
+        max_points=sign.max_points,
+        reasons=reasons,
+    )
 
 
 def _sign1(answers: Answers, content: Content) -> tuple[SignResult, list[Adjustment]]:
@@ -78,14 +90,7 @@ def _sign1(answers: Answers, content: Content) -> tuple[SignResult, list[Adjustm
     answered = bool(s1.treatments) or s1.returns_when_running is not None
     if answered and not reasons:
         reasons.append(t("sign1_nothing"))
-    result = SignResult(
-        number=1,
-        title=sign.title,
-        answered=answered,
-        points=round(min(points, sign.max_points), 2),
-        max_points=sign.max_points,
-        reasons=reasons,
-    )
+    result = _sign_result(sign, answered, points, reasons)
     return result, counter
 
 
@@ -118,14 +123,7 @@ def _sign2(answers: Answers, content: Content, bilateral_only: bool) -> tuple[Si
                 reason=content.scoring.modifier_text["bilateral_soreness_counter"],
             )
         )
-    result = SignResult(
-        number=2,
-        title=sign.title,
-        answered=qualities is not None,
-        points=round(min(points, sign.max_points), 2),
-        max_points=sign.max_points,
-        reasons=reasons,
-    )
+    result = _sign_result(sign, qualities is not None, points, reasons)
     return result, counter
 
 
@@ -164,14 +162,7 @@ def _sign3(answers: Answers, content: Content) -> tuple[SignResult, list[Adjustm
     )
     if answered and not reasons:
         reasons.append(t("sign3_nothing"))
-    result = SignResult(
-        number=3,
-        title=sign.title,
-        answered=answered,
-        points=round(min(points, sign.max_points), 2),
-        max_points=sign.max_points,
-        reasons=reasons,
-    )
+    result = _sign_result(sign, answered, points, reasons)
     return result, counter
 
 
@@ -201,14 +192,7 @@ def _sign4(answers: Answers, content: Content) -> tuple[SignResult, list[Adjustm
     answered = s4.self_press not in (None, "not_tried") or s4.therapist_press not in (None, "not_tried")
     if answered and not reasons:
         reasons.append(t("sign4_nothing"))
-    result = SignResult(
-        number=4,
-        title=sign.title,
-        answered=answered,
-        points=round(min(points, sign.max_points), 2),
-        max_points=sign.max_points,
-        reasons=reasons,
-    )
+    result = _sign_result(sign, answered, points, reasons)
     return result, counter
 
 
@@ -234,14 +218,7 @@ def _sign5(answers: Answers, content: Content) -> SignResult:
     answered = any(v is not None for v in (s5.sitting, s5.lying, s5.night, s5.rest_intensity))
     if answered and not reasons:
         reasons.append(t("sign5_nothing"))
-    return SignResult(
-        number=5,
-        title=sign.title,
-        answered=answered,
-        points=round(min(points, sign.max_points), 2),
-        max_points=sign.max_points,
-        reasons=reasons,
-    )
+    return _sign_result(sign, answered, points, reasons)
 
 
 def _sign6(answers: Answers, content: Content) -> tuple[SignResult, list[Adjustment]]:
@@ -273,14 +250,7 @@ def _sign6(answers: Answers, content: Content) -> tuple[SignResult, list[Adjustm
     answered = s6.imaging is not None and (not s6.imaging or s6.result is not None)
     if answered and had_scan and not reasons:
         reasons.append(t("scan_elsewhere"))
-    result = SignResult(
-        number=6,
-        title=sign.title,
-        answered=answered,
-        points=round(min(points, sign.max_points), 2),
-        max_points=sign.max_points,
-        reasons=reasons,
-    )
+    result = _sign_result(sign, answered, points, reasons)
     return result, counter
 
 
