@@ -59,6 +59,7 @@ new MutationObserver((records) => {
 """
 
 # The settled time of the update caused by click number ``n``, or null while still busy:
+# ``total`` (what the person waits for) and ``server`` (to the last message the server sent).
 # the server answered (a WebSocket message after the click), the app is idle, nothing has
 # arrived for QUIET ms, and ``cond`` holds. The update is done at the last message, or at
 # the last DOM change it caused (within 300 ms of it), whichever is later.
@@ -76,7 +77,7 @@ SETTLED = """([n, cond, quiet]) => {
   if (cond && !(new Function(cond))()) return null;
   const after = nt.muts.filter(t => t >= last && t <= last + 300);
   const done = Math.max(last, ...after);
-  return done - click;
+  return {total: done - click, server: last - click};
 }"""
 QUIET_MS = 300
 
@@ -89,13 +90,18 @@ def wait_idle(page: Any, timeout: float = 30_000) -> None:
 
 def timed_action(page: Any, action: Any, cond: str = "", timeout: float = 20_000) -> float:
     """Milliseconds from the click ``action`` performs to the settled update (and ``cond``)."""
+    return timed_action_parts(page, action, cond, timeout)[0]
+
+
+def timed_action_parts(page: Any, action: Any, cond: str = "", timeout: float = 20_000) -> tuple[float, float]:
+    """(total, server) milliseconds: to the settled page, and to the server's last message."""
     clicks_before = page.evaluate("window.__nt.clicks.length")
     action()
     deadline = time.monotonic() + timeout / 1000
     while True:
-        latency = page.evaluate(SETTLED, [clicks_before, cond, QUIET_MS])
-        if latency is not None:
-            return float(latency)
+        parts = page.evaluate(SETTLED, [clicks_before, cond, QUIET_MS])
+        if parts is not None:
+            return float(parts["total"]), float(parts["server"])
         if time.monotonic() > deadline:
             raise TimeoutError(f"no settled update within {timeout} ms (condition: {cond})")
         time.sleep(0.02)
@@ -218,7 +224,7 @@ def first_checkbox_css(page: Any, url: str) -> str:
     return f'[class~="{key}"]'
 
 
-def main(clicks: int = 25) -> dict[str, Any]:
+def main(clicks: int = 20) -> dict[str, Any]:
     from playwright.sync_api import sync_playwright
 
     app = Server("app.py")
@@ -239,8 +245,8 @@ def main(clicks: int = 25) -> dict[str, Any]:
                 app_times = checkbox_latencies(page, f"{app.url}/along", css, clicks)
                 map_times, map_missed = map_latencies(page, app.url, 12)
                 nav_times = nav_latencies(page, app.url, 10)
-                load_app = [first_load_ms(browser, f"{app.url}/results") for _ in range(3)]
-                load_bare = [first_load_ms(browser, bare.url) for _ in range(3)]
+                load_app = [first_load_ms(browser, f"{app.url}/results") for _ in range(2)]
+                load_bare = [first_load_ms(browser, bare.url) for _ in range(2)]
                 browser.close()
         finally:
             rss = app.rss_mb()

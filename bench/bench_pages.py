@@ -53,6 +53,7 @@ class BareScript:
         self.widgets = 0
         self.elements = 0
         self.unmapped: list[str] = []
+        self.in_form = 0
 
     def _key(self) -> str:
         self.counter += 1
@@ -94,7 +95,9 @@ class BareScript:
             return
         if kind in ("form",):
             self.emit(indent, f"with st.form({self._key()!r}):")
+            self.in_form += 1
             self.block(node, indent + 1)
+            self.in_form -= 1
             return
         if kind in ("tab_container", "tab", "popover", "dialog", "column", "chat_message"):
             self.emit(indent, "with st.container():")
@@ -151,6 +154,8 @@ class BareScript:
         if kind == "button_group":
             opts = [getattr(o, "content", str(o)) for o in getattr(proto, "options", [])]
             calls["button_group"] = f"st.pills({label!r}, {opts!r}, key={key!r})"
+        if self.in_form and kind == "button":
+            calls["button"] = f"st.form_submit_button({label!r}, key={key!r})"
         if kind in calls:
             self.emit(indent, calls[kind])
             self.widgets += 1
