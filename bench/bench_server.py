@@ -88,9 +88,12 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
+        if "Traceback" not in self.log_text():  # keep a log only when it has something to show
+            Path(self.log.name).unlink(missing_ok=True)
 
     def log_text(self) -> str:
-        return Path(self.log.name).read_text(errors="replace")
+        path = Path(self.log.name)
+        return path.read_text(errors="replace") if path.exists() else ""
 
 
 def _children(pid: int) -> list[int]:
