@@ -253,7 +253,7 @@ def main(clicks: int = 20) -> dict[str, Any]:
             app.stop()
             bare.stop()
     app_sum, bare_sum = summary(app_times), summary(bare_times)
-    result = {
+    result: dict[str, Any] = {
         "target_p50_ms": TARGET_P50_MS,
         "checkbox_click": {"app": app_sum, "bare": bare_sum, "p50_ratio": round(app_sum["p50_ms"] / bare_sum["p50_ms"], 3)},
         "map_click": {**summary(map_times), "missed": map_missed} if map_times else {"n": 0, "note": "no clickable body map"},

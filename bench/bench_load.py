@@ -243,7 +243,7 @@ def main(sessions: int = SESSIONS) -> dict[str, Any]:
     for name, t in stats.steps:
         by_kind.setdefault(name.split(":")[0], []).append(t)
     peak = max(samples) if samples else 0.0
-    result = {
+    result: dict[str, Any] = {
         "sessions": sessions,
         "completed": stats.completed,
         "steps": len(latencies),

@@ -72,7 +72,7 @@ class BareScript:
 
     def element(self, node: Any, indent: int) -> None:
         kind = node.type
-        proto = getattr(node, "proto", None)
+        proto: Any = getattr(node, "proto", None)
         self.elements += 1
         if kind == "flex_container" or kind == "vertical" or kind == "horizontal":
             kids = list(node.children.values())
@@ -240,7 +240,7 @@ def main(reps: int = 15) -> dict[str, Any]:
                     f"bare {row['bare_ms']:7.1f} ms  ratio {row['ratio']:.2f}"
                 )
     ratios = [r["ratio"] for r in rows if "ratio" in r]
-    result = {
+    result: dict[str, Any] = {
         "reps": reps,
         "example": EXAMPLE.name,
         "target_ratio": TARGET_RATIO,

@@ -170,7 +170,7 @@ def main(rounds: int = 5) -> dict[str, Any]:
                 finally:
                     server.stop()
     app_med, bare_med = statistics.median(app_times), statistics.median(bare_times)
-    result = {
+    result: dict[str, Any] = {
         "rounds": rounds,
         "start_to_health_s": {"app": round(app_med, 3), "bare": round(bare_med, 3), "ratio": round(app_med / bare_med, 3)},
         "start_to_health_all_s": {"app": [round(t, 3) for t in app_times], "bare": [round(t, 3) for t in bare_times]},

@@ -96,7 +96,7 @@ def main(argv: list[str]) -> int:
         data = _load(path.stem)
         results[path.stem] = data
     fresh = {name for name, data in results.items() if path_mtime(name) >= started}
-    summary = {
+    summary: dict[str, Any] = {
         "generated_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "machine": {
             "cpus": os.cpu_count(),

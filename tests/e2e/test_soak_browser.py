@@ -94,7 +94,12 @@ def test_repeated_full_flows_show_hostile_text_only_as_text(app_server: AppServe
     pg = context.new_page()
     dialogs: list[str] = []
     errors: list[str] = []
-    pg.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+
+    def on_dialog(dialog: Any) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    pg.on("dialog", on_dialog)
     pg.on("pageerror", lambda exc: errors.append(str(exc)))
     try:
         link = make_clinic_link(pg, app_server.url, clinic, note)
