@@ -112,8 +112,10 @@ async def walk(browser: Any, base: str, index: int, stats: Stats) -> None:
         await asyncio.sleep(QUIET_MS / 1000)
         mark(stats, "after_steps")
         await check_page(page, "results", stats)
-        button = page.locator(".st-key-nav_download_pdf button, .st-key-nt_download_pdf button").first
         t0 = time.perf_counter()
+        await page.locator(".st-key-nt_prepare_pdf button").click()
+        button = page.locator(".st-key-nt_download_pdf button")
+        await button.wait_for(timeout=60_000)
         async with page.expect_download(timeout=60_000) as info:
             await button.click()
         download = await info.value

@@ -202,6 +202,10 @@ def test_invalid_upload_names_the_field() -> None:
 def test_results_offer_the_pdf_and_the_answers_file() -> None:
     at = _open({"a": encode_link(_likely())})
     labels = [b.label for b in at.download_button]
+    assert "Download the answers file" in labels
+    assert "Download the PDF report" not in labels, "the PDF is only built when asked for"
+    at.button(key="nt_prepare_pdf").click().run()
+    labels = [b.label for b in at.download_button]
     assert "Download the PDF report" in labels and "Download the answers file" in labels
     links = [str(c.value) for c in at.code if "?a=" in str(c.value)]
     assert links, "the results page shows its share link"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 
 import plotly.graph_objects as go
@@ -49,8 +50,12 @@ def _hose(fig: go.Figure, y0: float, kinks: list[int], flow: str) -> None:
 STOPS_X = list(range(len(STOPS)))
 
 
+@functools.cache
 def hose_figure() -> go.Figure:
-    """Two hoses: one kink keeps the flow; several kinks along the way nearly stop it."""
+    """Two hoses: one kink keeps the flow; several kinks along the way nearly stop it.
+
+    Built once per process: it depends on nothing the person entered.
+    """
     fig = go.Figure()
     _hose(fig, 1.3, [5], "strong<br>flow")
     _hose(fig, 0.0, [0, 2, 3, 5], "weak<br>flow")

@@ -16,7 +16,6 @@ from urllib.parse import urlsplit, urlunsplit
 import streamlit as st
 
 from nervetriage.models import Answers, Assessment
-from nervetriage.report import build_report
 from nervetriage.share import (
     ANSWERS_PARAM,
     CLINIC_PARAM,
@@ -210,6 +209,38 @@ def upload_panel() -> None:
 # --------------------------------------------------------------------------- out
 
 
+_PDF_KEY = "nt_pdf_bytes"
+
+
+def _pdf_button(answers: Answers, assessment: Assessment, today: dt.date) -> None:
+    """Build the PDF only when asked, keep its bytes in this session, then offer them.
+
+    Bytes held by the session (not a deferred callable) survive other sessions' reruns:
+    Streamlit 1.67 swept deferred download files on any session's rerun, which cancelled
+    slow downloads under load. The report module is imported here, not at start-up.
+    """
+    digest = hashlib.sha256(answers.model_dump_json().encode()).hexdigest()
+    cached = st.session_state.get(_PDF_KEY)
+    if isinstance(cached, tuple) and cached[0] == (digest, today):
+        st.download_button(
+            "Download the PDF report",
+            data=cached[1],
+            file_name=f"nervetriage-report-{today.isoformat()}.pdf",
+            mime="application/pdf",
+            key="nt_download_pdf",
+            type="primary",
+            icon=":material/picture_as_pdf:",
+            on_click="ignore",
+            width="stretch",
+        )
+        return
+    if st.button("Prepare the PDF report", key="nt_prepare_pdf", type="primary", icon=":material/picture_as_pdf:", width="stretch"):
+        from nervetriage.report import build_report
+
+        st.session_state[_PDF_KEY] = ((digest, today), build_report(answers, assessment, today=today))
+        st.rerun()
+
+
 def share_panel(answers: Answers, assessment: Assessment) -> None:
     """Results page: a link to these results, the PDF for a clinician, the answers file."""
     st.subheader("Share or save these results")
@@ -225,17 +256,8 @@ def share_panel(answers: Answers, assessment: Assessment) -> None:
         st.warning(escape_markdown(link.message), icon=":material/warning:")
     today = dt.date.today()
     left, right = st.columns(2)
-    left.download_button(
-        "Download the PDF report",
-        data=lambda: build_report(answers, assessment, today=today),
-        file_name=f"nervetriage-report-{today.isoformat()}.pdf",
-        mime="application/pdf",
-        key="nt_download_pdf",
-        type="primary",
-        icon=":material/picture_as_pdf:",
-        on_click="ignore",
-        width="stretch",
-    )
+    with left:
+        _pdf_button(answers, assessment, today)
     right.download_button(
         "Download the answers file",
         data=answers_file_json(answers),

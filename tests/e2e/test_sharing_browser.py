@@ -128,7 +128,7 @@ def test_results_link_copied_from_the_page_reopens_the_same_answers(app_server: 
     assert links, "the share panel shows the results link"
     assert links[0].startswith(f"{app_server.url}/results?a=")
     assert decode_link(token_from_text(links[0])[1]) == original
-    page.locator(key("nt_download_pdf")).scroll_into_view_if_needed()
+    page.locator(key("nt_prepare_pdf")).scroll_into_view_if_needed()
     shot(page, "sharing-03-share-panel", full_page=False)
     other = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
     open_url(other, links[0])
@@ -139,6 +139,8 @@ def test_results_link_copied_from_the_page_reopens_the_same_answers(app_server: 
 def test_pdf_and_answers_file_download_from_results(app_server: AppServer, page, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     original = _likely()
     open_url(page, f"{app_server.url}/results?a={encode_link(original)}")
+    page.locator(key("nt_prepare_pdf")).get_by_role("button").click()
+    page.locator(key("nt_download_pdf")).get_by_role("button").wait_for(timeout=60_000)
     with page.expect_download() as pdf_info:
         page.locator(key("nt_download_pdf")).get_by_role("button").click()
     pdf_path = tmp_path / "report.pdf"
@@ -210,7 +212,7 @@ def test_physio_link_shows_the_clinic_note_as_plain_text(app_server: AppServer, 
 
 def test_share_panel_on_a_phone(app_server: AppServer, phone_page) -> None:  # type: ignore[no-untyped-def]
     open_url(phone_page, f"{app_server.url}/results?a={encode_link(_likely())}")
-    panel = phone_page.locator(key("nt_download_pdf"))
+    panel = phone_page.locator(key("nt_prepare_pdf"))
     panel.scroll_into_view_if_needed()
     assert panel.is_visible()
     assert phone_page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth + 1"), "no sideways scrolling"

@@ -24,15 +24,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from e2e.conftest import CHROMIUM, CHROMIUM_ARGS, free_port, wait_idle
 
+from e2e.conftest import free_port, wait_idle
 from nervetriage.models import Answers
 from nervetriage.share import answers_file_json, encode_link
 from nervetriage.ui.nav import STEPS
 
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 AUDITED_SERVER = r'''
 import os, sys
@@ -105,53 +105,55 @@ def audited_server(tmp_path: Path) -> Iterator[tuple[str, Path, Path, Path]]:
     assert "Traceback" not in out.read_text(), out.read_text()[-3000:]
 
 
-def walk_a_session(url: str, upload: Path) -> tuple[bytes, bytes]:
-    """Link, upload, ticks on every step, Results, both downloads; returns the two files."""
-    from playwright.sync_api import sync_playwright
+def walk_a_session(browser, url: str, upload: Path) -> tuple[bytes, bytes]:  # type: ignore[no-untyped-def]
+    """Link, upload, ticks on every step, Results, both downloads; returns the two files.
 
+    Uses the suite's one shared browser: a second sync Playwright in the same worker fails.
+    """
     calf = [{"region": "calf", "side": "left", "intensity": 6}]
     answers = Answers.model_validate({"note": "my calf tingles on long runs", "regions": calf})
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
-        pg = context.new_page()
-        pg.goto(f"{url}/results?a={encode_link(answers)}")
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    pg = context.new_page()
+    pg.goto(f"{url}/results?a={encode_link(answers)}")
+    wait_idle(pg)
+    pg.goto(url)
+    wait_idle(pg)
+    pg.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(upload))
+    pg.get_by_text("Answers restored from").wait_for(timeout=30_000)
+    wait_idle(pg)
+    pg.locator(".st-key-welcome_start button").click()
+    for step in STEPS[:-1]:
+        pg.wait_for_url(f"**/{step}", timeout=30_000)
         wait_idle(pg)
-        pg.goto(url)
-        wait_idle(pg)
-        pg.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(upload))
-        pg.get_by_text("Answers restored from").wait_for(timeout=30_000)
-        wait_idle(pg)
-        pg.locator(".st-key-welcome_start button").click()
-        for step in STEPS[:-1]:
-            pg.wait_for_url(f"**/{step}", timeout=30_000)
+        box = pg.locator('[data-testid="stMain"] [data-testid="stCheckbox"] label').first
+        if box.count():
+            box.click()
+            pg.wait_for_timeout(300)
             wait_idle(pg)
-            box = pg.locator('[data-testid="stMain"] [data-testid="stCheckbox"] label').first
-            if box.count():
-                box.click()
-                pg.wait_for_timeout(300)
-                wait_idle(pg)
-            pg.locator(".st-key-nav_next button").click()
-        pg.wait_for_url("**/results", timeout=30_000)
-        wait_idle(pg)
-        pg.locator(".st-key-nt_download_pdf button").wait_for(timeout=30_000)
-        files = []
-        for key in ("nt_download_pdf", "nt_download_json"):
-            with pg.expect_download(timeout=60_000) as info:
-                pg.locator(f".st-key-{key} button").click()
-            path = info.value.path()
-            files.append(Path(path).read_bytes())
-        browser.close()
+        pg.locator(".st-key-nav_next button").click()
+    pg.wait_for_url("**/results", timeout=30_000)
+    wait_idle(pg)
+    pg.locator(".st-key-nt_prepare_pdf button").click()
+    pg.locator(".st-key-nt_download_pdf button").wait_for(timeout=60_000)
+    files = []
+    for key in ("nt_download_pdf", "nt_download_json"):
+        with pg.expect_download(timeout=60_000) as info:
+            pg.locator(f".st-key-{key} button").click()
+        path = info.value.path()
+        files.append(Path(path).read_bytes())
+    context.close()
     return files[0], files[1]
 
 
-def test_a_whole_session_writes_no_file_on_the_server(audited_server: tuple[str, Path, Path, Path], tmp_path: Path) -> None:
+def test_a_whole_session_writes_no_file_on_the_server(  # type: ignore[no-untyped-def]
+    audited_server: tuple[str, Path, Path, Path], tmp_path: Path, browser
+) -> None:
     url, log, home, tmp = audited_server
     upload = tmp_path / "upload" / "answers.json"
     upload.parent.mkdir()
     calf = [{"region": "calf", "side": "right", "intensity": 4}]
     upload.write_text(answers_file_json(Answers.model_validate({"note": "uploaded", "regions": calf})))
-    pdf, answers_file = walk_a_session(url, upload)
+    pdf, answers_file = walk_a_session(browser, url, upload)
 
     assert pdf.startswith(b"%PDF"), "the PDF report was downloaded"
     assert json.loads(answers_file)["note"] == "uploaded", "the downloaded answers are the session's"
