@@ -10,23 +10,13 @@ from pathlib import Path
 
 import streamlit as st
 
-from nervetriage.ui_text import load_ui_text
+from nervetriage.ui_text import PAGE_IDS, load_ui_text
 
-WELCOME = "welcome"
-STEPS: tuple[str, ...] = (
-    "where",
-    "along",
-    "sign1",
-    "sign2",
-    "sign3",
-    "sign4",
-    "sign5",
-    "sign6",
-    "selfcheck",
-    "safety",
-    "results",
-)
-EXTRAS: tuple[str, ...] = ("learn", "physio", "journal")
+# The page ids and their order are declared once, in ui_text (content/ui.yaml is checked
+# against them): Welcome, then the steps up to Results, then the pages outside the steps.
+WELCOME: str = PAGE_IDS[0]
+STEPS: tuple[str, ...] = PAGE_IDS[1 : PAGE_IDS.index("results") + 1]
+EXTRAS: tuple[str, ...] = PAGE_IDS[PAGE_IDS.index("results") + 1 :]
 PAGES_DIR = Path(__file__).resolve().parents[2] / "pages"
 ALL_PAGES: tuple[str, ...] = (WELCOME, *STEPS, *EXTRAS)
 ICONS: dict[str, str] = {
