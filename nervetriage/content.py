@@ -499,7 +499,8 @@ _FILE_MODELS: dict[str, type[BaseModel]] = {
 }
 
 
-def _describe(error: ValidationError, filename: str) -> str:
+def describe_content_error(error: ValidationError, filename: str) -> str:
+    """One line per problem (the first ten), naming the file and the dotted field."""
     lines = []
     for item in error.errors()[:10]:
         where = ".".join(str(p) for p in item["loc"]) or "(top level)"
@@ -524,7 +525,7 @@ def load_content_from(directory: Path) -> Content:
         try:
             parsed[key] = _FILE_MODELS[key].model_validate(raw)
         except ValidationError as exc:
-            raise ContentError(_describe(exc, filename)) from exc
+            raise ContentError(describe_content_error(exc, filename)) from exc
     learn = directory / "learn.md"
     if not learn.is_file():
         raise ContentError("learn.md: file is missing")
@@ -549,7 +550,7 @@ def load_content_from(directory: Path) -> Content:
             learn_markdown=learn.read_text(encoding="utf-8"),
         )
     except ValidationError as exc:
-        raise ContentError(_describe(exc, "content cross-references")) from exc
+        raise ContentError(describe_content_error(exc, "content cross-references")) from exc
 
 
 @functools.cache

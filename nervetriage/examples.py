@@ -17,7 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from nervetriage.content import CONTENT_DIR, ContentError
+from nervetriage.content import CONTENT_DIR, ContentError, describe_content_error
 from nervetriage.models import Answers, Band, Urgency
 
 EXAMPLES_DIR = CONTENT_DIR / "examples"
@@ -52,14 +52,6 @@ class Example(BaseModel):
         return self.answers.model_copy(deep=True)
 
 
-def _describe(error: ValidationError, filename: str) -> str:
-    lines = []
-    for item in error.errors()[:10]:
-        where = ".".join(str(p) for p in item["loc"]) or "(top level)"
-        lines.append(f"{filename}: field {where}: {item['msg']}")
-    return "\n".join(lines)
-
-
 def read_example_file(path: Path) -> dict[str, Any]:
     """The raw JSON object of one example file, or an ExampleError naming the file."""
     name = f"examples/{path.name}"
@@ -83,7 +75,7 @@ def load_examples_from(directory: Path) -> list[Example]:
         try:
             example = Example.model_validate(raw)
         except ValidationError as exc:
-            raise ExampleError(_describe(exc, name)) from exc
+            raise ExampleError(describe_content_error(exc, name)) from exc
         if example.id != path.stem:
             raise ExampleError(f"{name}: field id: {example.id!r} must match the file name {path.stem!r}")
         examples.append(example)

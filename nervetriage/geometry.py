@@ -25,7 +25,7 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from nervetriage.content import CONTENT_DIR, Content, ContentError, load_content, read_yaml
+from nervetriage.content import CONTENT_DIR, Content, ContentError, describe_content_error, load_content, read_yaml
 
 View = Literal["front", "back"]
 PersonSide = Literal["left", "right"]
@@ -221,11 +221,7 @@ def load_bodymap_from(directory: Path, content: Content | None = None) -> BodyMa
     try:
         bodymap = BodyMap.model_validate(raw)
     except ValidationError as exc:
-        lines = []
-        for item in exc.errors()[:10]:
-            where = ".".join(str(p) for p in item["loc"]) or "(top level)"
-            lines.append(f"{BODYMAP_FILE}: field {where}: {item['msg']}")
-        raise ContentError("\n".join(lines)) from exc
+        raise ContentError(describe_content_error(exc, BODYMAP_FILE)) from exc
     problems = check_against_content(bodymap, content or load_content())
     if problems:
         raise ContentError("\n".join(problems))

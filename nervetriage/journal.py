@@ -27,7 +27,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from nervetriage.content import CONTENT_DIR, ContentError, read_yaml
+from nervetriage.content import CONTENT_DIR, ContentError, describe_content_error, read_yaml
 from nervetriage.models import JournalEntry
 
 Verdict = Literal["improving", "flat", "worsening", "not_enough_data"]
@@ -196,11 +196,7 @@ def load_journal_content_from(directory: Path) -> JournalContent:
     try:
         parsed = JournalContent.model_validate(raw)
     except ValidationError as exc:
-        lines = []
-        for item in exc.errors()[:10]:
-            where = ".".join(str(p) for p in item["loc"]) or "(top level)"
-            lines.append(f"{filename}: field {where}: {item['msg']}")
-        raise ContentError("\n".join(lines)) from exc
+        raise ContentError(describe_content_error(exc, filename)) from exc
     sources_raw = read_yaml(directory / "sources.yaml")
     known = {str(s.get("id")) for s in (sources_raw or {}).get("sources", []) if isinstance(s, dict)}
     problems = []
