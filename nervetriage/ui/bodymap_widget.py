@@ -27,6 +27,29 @@ from nervetriage.ui.state import get_answers, update_answers
 
 CHART_CONFIG: dict[str, Any] = {"displayModeBar": False, "scrollZoom": False, "doubleClick": False, "responsive": True}
 
+# Plotly decides what a tap selects from the point it last hovered. A mouse hovers before
+# it clicks; a finger does not, so on a phone a tap used to select the region of the
+# *previous* tap. This listener hovers the touched point first: at the start of a touch on
+# a chart's plot area it sends that area a mouse move at the finger's position, and Plotly's
+# own tap handling (which runs when the touch ends) then selects what is under the finger.
+# Our own fixed code (no user text), installed once per browser tab.
+TOUCH_HOVER_SCRIPT = """<script>
+(() => {
+  if (window.ntTouchHover) { return; }
+  window.ntTouchHover = true;
+  document.addEventListener("touchstart", (event) => {
+    const start = event.target;
+    if (!(start instanceof Element) || event.touches.length !== 1) { return; }
+    const plotArea = start.closest(".js-plotly-plot .nsewdrag");
+    if (!plotArea) { return; }
+    const touch = event.touches[0];
+    plotArea.dispatchEvent(new MouseEvent("mousemove", {
+      clientX: touch.clientX, clientY: touch.clientY, bubbles: true, cancelable: true, view: window,
+    }));
+  }, { capture: true, passive: true });
+})();
+</script>"""
+
 
 def _points(event: Any) -> list[Any]:
     """The selected points of a chart event (a PlotlyState, or a plain dict in AppTest)."""
@@ -73,10 +96,11 @@ def region_selector(answers: Answers, key: str = "bodymap_select") -> None:
     if _handle_click(key):
         answers = get_answers()
     st.caption(
-        "Click where it hurts; click again to remove it. On a touch screen, tap once to see the "
-        "name, then tap the same spot again to choose it. New areas start at 5 out of 10 (darker "
-        "shading = stronger): set the strength in the list. Front view: the person's right is on your left."
+        "Click or tap where it hurts; click or tap it again to remove it. New areas start at 5 out "
+        "of 10 (darker shading = stronger): set the strength in the list. Front view: the person's "
+        "right is on your left."
     )
+    st.html(TOUCH_HOVER_SCRIPT, unsafe_allow_javascript=True)
     figure = build_selection_figure(answers)
     event = st.plotly_chart(
         figure, key=key, on_select="rerun", selection_mode="points", config=CHART_CONFIG, width="stretch",

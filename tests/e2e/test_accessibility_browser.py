@@ -188,7 +188,7 @@ def test_the_body_map_has_a_region_list_that_stays_in_sync(app_server: AppServer
     # List -> map: remove it with the list's own control; the map and its text line follow.
     page.locator(key("where:regions")).get_by_role("button", name=f"Remove {label}").click()
     page.wait_for_timeout(500)
+    page.get_by_text("nothing yet").wait_for(timeout=15_000)
     wait_idle(page)
     assert label not in region_chips(page)
-    page.get_by_text("nothing yet").wait_for(timeout=15_000)
     shot(page, "a11y-where-in-sync")
