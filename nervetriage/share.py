@@ -106,8 +106,12 @@ def encode_link(answers: Answers) -> str:
 # --------------------------------------------------------------------------- decode
 
 
+def _damaged_text(detail: str) -> str:
+    return f"This link is damaged or incomplete: {detail} Ask the sender to copy the whole link again."
+
+
 def _damaged(detail: str) -> LinkError:
-    return LinkError(f"This link is damaged or incomplete: {detail} Ask the sender to copy the whole link again.")
+    return LinkError(_damaged_text(detail))
 
 
 def _unpack(packed: bytes) -> bytes:
@@ -130,6 +134,61 @@ def _describe(error: ValidationError) -> str:
         where = ".".join(str(p) for p in item["loc"]) or "(top level)"
         parts.append(f"field {where}: {item['msg']}")
     return "; ".join(parts)
+
+
+@dataclass(frozen=True)
+class _Wording:
+    """What one kind of input (a link, an answers file) says when its bytes are not answers.
+
+    ``not_json`` may name the place of a JSON syntax error with ``{where}``, ``invalid`` the
+    fields at fault with ``{fields}``; the ``_plain`` variants are used when there is nothing to name.
+    """
+
+    error: type[ValueError]
+    not_text: str
+    not_json: str
+    not_json_plain: str
+    not_object: str
+    invalid: str
+    invalid_plain: str
+
+
+_UNREADABLE_LINK = _damaged_text("its contents are not readable answers.")
+_LINK_WORDING = _Wording(
+    error=LinkError,
+    not_text=_UNREADABLE_LINK,
+    not_json=_UNREADABLE_LINK,
+    not_json_plain=_UNREADABLE_LINK,
+    not_object=_UNREADABLE_LINK,
+    invalid="This link's answers are not valid ({fields}).",
+    invalid_plain="This link's answers are not valid.",
+)
+
+
+def _answers_from_json(raw: bytes, encoding: str, wording: _Wording) -> Answers:
+    """Bytes that should hold one JSON object of answers, validated; any problem raises ``wording.error``.
+
+    The one path from JSON to ``Answers`` for links and files alike, so both refuse the
+    same inputs; only the wording (and the exception type) differs.
+    """
+    try:
+        text = raw.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise wording.error(wording.not_text) from exc
+    try:
+        parsed = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise wording.error(wording.not_json.format(where=f"{exc.msg} at line {exc.lineno}, column {exc.colno}")) from exc
+    except (ValueError, RecursionError) as exc:
+        raise wording.error(wording.not_json_plain) from exc
+    if not isinstance(parsed, dict):
+        raise wording.error(wording.not_object)
+    try:
+        return Answers.model_validate(parsed)
+    except ValidationError as exc:
+        raise wording.error(wording.invalid.format(fields=_describe(exc))) from exc
+    except (ValueError, TypeError, RecursionError) as exc:
+        raise wording.error(wording.invalid_plain) from exc
 
 
 def decode_link(token: str) -> Answers:
@@ -161,19 +220,7 @@ def decode_link(token: str) -> Answers:
     check, packed = data[:CHECKSUM_BYTES], data[CHECKSUM_BYTES:]
     if check != _checksum(version, packed):
         raise _damaged("its check code does not match, so part of it was lost or changed.")
-    raw = _unpack(packed)
-    try:
-        parsed = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
-        raise _damaged("its contents are not readable answers.") from exc
-    if not isinstance(parsed, dict):
-        raise _damaged("its contents are not readable answers.")
-    try:
-        return Answers.model_validate(parsed)
-    except ValidationError as exc:
-        raise LinkError(f"This link's answers are not valid ({_describe(exc)}).") from exc
-    except (ValueError, TypeError, RecursionError) as exc:
-        raise LinkError("This link's answers are not valid.") from exc
+    return _answers_from_json(_unpack(packed), "utf-8", _LINK_WORDING)
 
 
 def token_from_text(text: str) -> tuple[LinkKind, str]:
@@ -267,6 +314,17 @@ class AnswersFileError(ValueError):
     """An answers file that cannot be used; the message names the problem (and the field)."""
 
 
+_FILE_WORDING = _Wording(
+    error=AnswersFileError,
+    not_text="This is not a text file, so it is not a NerveTriage answers file.",
+    not_json="This is not valid JSON ({where}).",
+    not_json_plain="This is not valid JSON.",
+    not_object="An answers file holds one JSON object ({...}); this one holds something else.",
+    invalid="Some answers are not valid: {fields}.",
+    invalid_plain="Some answers are not valid.",
+)
+
+
 def answers_file_json(answers: Answers) -> str:
     """The answers file a person downloads: the same JSON the command line reads, its version first."""
     data = {"version": answers.version, **answers.model_dump(mode="json", exclude_defaults=True)}
@@ -280,21 +338,4 @@ def read_answers_file(data: bytes, declared_size: int | None = None) -> Answers:
         raise AnswersFileError(f"The file is too large ({-(-size // 1000)} KB); an answers file is at most {MAX_FILE_BYTES // 1000} KB.")
     if not data.strip():
         raise AnswersFileError("The file is empty.")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise AnswersFileError("This is not a text file, so it is not a NerveTriage answers file.") from exc
-    try:
-        parsed = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise AnswersFileError(f"This is not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno}).") from exc
-    except (ValueError, RecursionError) as exc:
-        raise AnswersFileError("This is not valid JSON.") from exc
-    if not isinstance(parsed, dict):
-        raise AnswersFileError("An answers file holds one JSON object ({...}); this one holds something else.")
-    try:
-        return Answers.model_validate(parsed)
-    except ValidationError as exc:
-        raise AnswersFileError(f"Some answers are not valid: {_describe(exc)}.") from exc
-    except (ValueError, TypeError, RecursionError) as exc:
-        raise AnswersFileError("Some answers are not valid.") from exc
+    return _answers_from_json(data, "utf-8-sig", _FILE_WORDING)

@@ -6,6 +6,7 @@ import base64
 import contextlib
 import hashlib
 import json
+import re
 import subprocess
 import sys
 import zlib
@@ -22,14 +23,17 @@ from nervetriage.share import (
     CHECKSUM_BYTES,
     MAX_JSON_BYTES,
     MAX_TOKEN_CHARS,
+    AnswersFileError,
     LinkError,
     LinkTooLong,
     _checksum,
+    answers_file_json,
     build_clinic_link,
     build_share_link,
     decode_link,
     encode_link,
     merge_clinic_answers,
+    read_answers_file,
     token_from_text,
 )
 
@@ -291,6 +295,58 @@ def test_clinic_link_keeps_answers_already_entered() -> None:
 def test_pasted_url_without_answers_is_a_link_error() -> None:
     with pytest.raises(LinkError, match="no NerveTriage answers"):
         token_from_text("https://example.org/results?x=1")
+
+
+
+# --------------------------------------------------------------------------- same JSON, two wordings
+
+UNREADABLE_LINK = "This link is damaged or incomplete: its contents are not readable answers. Ask the sender to copy the whole link again."
+NOT_AN_OBJECT_FILE = "An answers file holds one JSON object ({...}); this one holds something else."
+
+# Links and answers files share one path from JSON to Answers; each keeps its own wording.
+JSON_FAILURES = [
+    # (contents, what a link says, what a file says)
+    (b"\xff\xfe{}", UNREADABLE_LINK, "This is not a text file, so it is not a NerveTriage answers file."),
+    (b'{"regions": [', UNREADABLE_LINK, "This is not valid JSON (Expecting value at line 1, column 14)."),
+    (b"[" * 100_000 + b"]" * 100_000, UNREADABLE_LINK, "This is not valid JSON."),
+    (b"[1, 2]", UNREADABLE_LINK, NOT_AN_OBJECT_FILE),
+    (b'"answers"', UNREADABLE_LINK, NOT_AN_OBJECT_FILE),
+    (
+        b'{"regions": [{"region": "elbow", "side": "left"}]}',
+        "This link's answers are not valid (field regions.0.region: Value error, unknown region 'elbow').",
+        "Some answers are not valid: field regions.0.region: Value error, unknown region 'elbow'.",
+    ),
+    (
+        b'{"note": 5, "version": 2}',
+        "This link's answers are not valid (field version: Input should be 1; field note: Input should be a valid string).",
+        "Some answers are not valid: field version: Input should be 1; field note: Input should be a valid string.",
+    ),
+]
+
+
+@pytest.mark.parametrize(("contents", "link_says", "file_says"), JSON_FAILURES)
+def test_links_and_files_refuse_the_same_json_each_in_its_own_words(contents: bytes, link_says: str, file_says: str) -> None:
+    with pytest.raises(LinkError, match=f"^{re.escape(link_says)}$"):
+        decode_link(_token_for_bytes(contents))
+    with pytest.raises(AnswersFileError, match=f"^{re.escape(file_says)}$"):
+        read_answers_file(contents)
+
+
+def test_an_answers_file_with_a_byte_order_mark_opens() -> None:
+    answers = _rich_answers()
+    assert read_answers_file(b"\xef\xbb\xbf" + answers_file_json(answers).encode()) == answers
+
+
+def test_a_link_carrying_a_byte_order_mark_is_unreadable() -> None:
+    with pytest.raises(LinkError, match=f"^{re.escape(UNREADABLE_LINK)}$"):
+        decode_link(_token_for_bytes(b"\xef\xbb\xbf{}"))
+
+
+def test_empty_and_oversized_answers_files_are_refused_before_parsing() -> None:
+    with pytest.raises(AnswersFileError, match=r"^The file is empty\.$"):
+        read_answers_file(b"  \n")
+    with pytest.raises(AnswersFileError, match=r"^The file is too large \(201 KB\); an answers file is at most 200 KB\.$"):
+        read_answers_file(b"{}", declared_size=200_001)
 
 
 # --------------------------------------------------------------------------- CLI
