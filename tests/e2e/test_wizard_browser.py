@@ -1,4 +1,4 @@
-"""The wizard in headless Chromium: clicked through end to end, every page deep-linked cold.
+"""The wizard in headless Chromium: clicked through end to end, every page deep-linked by URL.
 
 Screenshots of every page are kept under artifacts/screenshots/ (wizard-NN-<page>.png).
 """
@@ -229,12 +229,6 @@ def fresh_server() -> Iterator[AppServer]:
     assert "Traceback" not in server.log_text(), server.log_text()[-3000:]
 
 
-@pytest.fixture
-def cold_server() -> Iterator[AppServer]:
-    """A server nobody has opened yet: the state a deep link meets after a restart."""
-    yield from fresh_server()
-
-
 @pytest.fixture(scope="module")
 def unopened_server() -> Iterator[AppServer]:
     """A fresh server whose root URL is never opened: every visit is a deep link."""
@@ -256,17 +250,7 @@ def assert_inside_frame(pg, page_id: str) -> None:  # type: ignore[no-untyped-de
     assert "Page not found" not in text
 
 
-# Each of these is the very first request its server ever sees (the case that used to run
-# the page file without app.py); the pages are of different kinds (map, sign, chart, text).
-COLD_PAGES = ["where", "sign3", "safety", "results", "learn"]
-
-
-@pytest.mark.parametrize("page_id", COLD_PAGES)
-def test_a_deep_link_on_a_fresh_server_renders_inside_the_frame(cold_server: AppServer, page, page_id: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto(f"{cold_server.url}/{page_id}")
-    wait_idle(page)
-    assert_inside_frame(page, page_id)
-    shot(page, f"deeplink-cold-{page_id}", full_page=False)
+# Every page as the very first request of its own fresh server: test_deeplinks_cold_browser.py.
 
 
 def test_every_page_opens_by_its_url_before_anyone_opens_the_root(unopened_server: AppServer, page) -> None:  # type: ignore[no-untyped-def]
