@@ -7,6 +7,7 @@ callback writes the new value back. ``None`` stays "not answered", distinct from
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import streamlit as st
@@ -78,30 +79,24 @@ def _slider(q: Question) -> None:
 
 
 def _choice(q: Question) -> None:
-    key = widget_key(q.field)
-    _sync(key, get_field(get_answers(), q.field))
-    st.radio(
-        q.label,
-        options=list(q.options),
-        format_func=lambda v: q.options.get(v, v),
-        key=key,
-        on_change=_write,
-        args=(q.field, key),
-    )
-    if q.help:
-        st.caption(q.help)
+    _radio(q, q.options)
 
 
 def _yesno(q: Question) -> None:
     labels = load_ui_text().labels
+    _radio(q, {True: labels.yes, False: labels.no}, horizontal=True)
+
+
+def _radio(q: Question, options: Mapping[Any, str], horizontal: bool = False) -> None:
+    """One answer out of ``options`` (value -> label), bound to the question's field; nothing picked is None."""
     key = widget_key(q.field)
     _sync(key, get_field(get_answers(), q.field))
     st.radio(
         q.label,
-        options=[True, False],
-        format_func=lambda v: labels.yes if v else labels.no,
+        options=list(options),
+        format_func=lambda v: options.get(v, v),
         key=key,
-        horizontal=True,
+        horizontal=horizontal,
         on_change=_write,
         args=(q.field, key),
     )
