@@ -10,7 +10,7 @@ artifacts/screenshots/deeplink-cold-<page id>.png.
 from __future__ import annotations
 
 import re
-from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from urllib.parse import urlparse
 
 import pytest
@@ -130,7 +130,7 @@ def test_every_page_deep_linked_as_a_fresh_servers_first_request_renders_inside_
 
     try:
         with ThreadPoolExecutor(max_workers=PARALLEL_STARTS) as pool:
-            started: dict[Future[None], str] = {pool.submit(servers[p].start): p for p in ALL_PAGES}
+            started = {pool.submit(servers[p].start): p for p in ALL_PAGES}
             for future in as_completed(started):
                 page_id = started[future]
                 if future.exception() is not None:
