@@ -2,7 +2,7 @@
 
 The baseline is a one-line Streamlit app started the same way in the same run, so the
 ratio says what NerveTriage adds on top of Streamlit itself on this (shared, noisy)
-machine. The helpers here (start a server, read its memory) are shared by the browser
+machine. The helpers here (the server with its memory, percentiles, result files) are shared by the browser
 and load benchmarks.
 """
 
@@ -10,90 +10,45 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+
+from support.streamlit_server import CHROMIUM, CHROMIUM_ARGS, StreamlitServer  # noqa: E402
+
 RESULTS = ROOT / "bench" / "results"
-CHROMIUM = os.environ.get("NERVETRIAGE_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 BARE_APP = 'import streamlit as st\n\nst.write("hello")\n'
+__all__ = ["CHROMIUM", "CHROMIUM_ARGS", "Server", "bare_app_path", "pct", "process_tree_rss_mb", "write_result"]
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+class Server(StreamlitServer):
+    """The app's server started exactly as the e2e tests start it (tests/support), plus its memory.
 
-
-class Server:
-    """A streamlit process started exactly as the e2e tests start it."""
+    The log goes to a temporary file, kept only when it shows a traceback.
+    """
 
     def __init__(self, script: str | Path = "app.py", cwd: Path = ROOT) -> None:
-        self.script = str(script)
-        self.cwd = cwd
-        self.port = free_port()
-        self.url = f"http://localhost:{self.port}"
-        self.proc: subprocess.Popen[bytes] | None = None
-        self.log = tempfile.NamedTemporaryFile(prefix="bench-server-", suffix=".log", delete=False)  # noqa: SIM115
+        with tempfile.NamedTemporaryFile(prefix="bench-server-", suffix=".log", delete=False) as log:
+            super().__init__(script, log_path=Path(log.name), cwd=cwd)
 
-    def start(self, timeout: float = 60) -> float:
-        """Launch and wait for health; returns seconds from launch to the first 200."""
-        cmd = [
-            sys.executable, "-m", "streamlit", "run", self.script,
-            "--server.headless", "true",
-            "--server.port", str(self.port),
-            "--browser.gatherUsageStats", "false",
-            "--server.fileWatcherType", "none",
-        ]
-        t0 = time.perf_counter()
-        self.proc = subprocess.Popen(cmd, cwd=self.cwd, stdout=self.log, stderr=subprocess.STDOUT)
-        deadline = t0 + timeout
-        while time.perf_counter() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"streamlit exited early; see {self.log.name}")
-            try:
-                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as resp:
-                    if resp.status == 200:
-                        return time.perf_counter() - t0
-            except OSError:
-                time.sleep(0.02)
-        raise RuntimeError(f"streamlit did not become healthy in {timeout}s")
+    def start(self, timeout: float = 60, poll: float = 0.02) -> float:
+        """Launch and wait for health, polling often: start-up time is one of the figures."""
+        return super().start(timeout=timeout, poll=poll)
 
     def rss_mb(self) -> float:
         """Resident memory of the server process and its children, in MB."""
         return process_tree_rss_mb(self.proc.pid) if self.proc else 0.0
 
     def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        super().stop()
         if "Traceback" not in self.log_text():  # keep a log only when it has something to show
-            Path(self.log.name).unlink(missing_ok=True)
-
-    def log_text(self) -> str:
-        path = Path(self.log.name)
-        return path.read_text(errors="replace") if path.exists() else ""
+            self.log.unlink(missing_ok=True)
 
 
 def _children(pid: int) -> list[int]:

@@ -6,82 +6,17 @@ tests. ``./run test`` installs chromium first.
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from support.streamlit_server import CHROMIUM, CHROMIUM_ARGS, ROOT, StreamlitServer, free_port
 
-ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts" / "screenshots"
-CHROMIUM = os.environ.get("NERVETRIAGE_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-class AppServer:
-    """A streamlit process serving app.py (or another ``script``) on a free port."""
-
-    def __init__(self, script: str = "app.py") -> None:
-        self.script = script
-        self.port = free_port()
-        self.url = f"http://localhost:{self.port}"
-        self.log = ROOT / "artifacts" / f"server-{self.port}.log"
-        self.log.parent.mkdir(parents=True, exist_ok=True)
-        self.proc: subprocess.Popen[bytes] | None = None
-
-    def start(self, timeout: float = 60) -> None:
-        cmd = [
-            sys.executable, "-m", "streamlit", "run", self.script,
-            "--server.headless", "true",
-            "--server.port", str(self.port),
-            "--browser.gatherUsageStats", "false",
-            "--server.fileWatcherType", "none",
-        ]
-        with self.log.open("wb") as out:
-            self.proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"streamlit exited early; see {self.log}")
-            try:
-                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as resp:
-                    if resp.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.2)
-        raise RuntimeError(f"streamlit did not become healthy in {timeout}s; see {self.log}")
-
-    def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-
-    def log_text(self) -> str:
-        return self.log.read_text(errors="replace") if self.log.exists() else ""
+# The launcher and the Chromium flags live in tests/support/streamlit_server.py, shared with
+# bench/; these names stay importable from here for the test modules.
+AppServer = StreamlitServer
+__all__ = ["CHROMIUM", "CHROMIUM_ARGS", "AppServer", "free_port"]
 
 
 @pytest.fixture(scope="module")
