@@ -7,6 +7,15 @@ and expanders, the same widgets with the same labels and options, the same text,
 app code (no frame, navigation, answers, scoring or content loading). Both run under the
 same AppTest harness, interleaved, and the median ratio says what our code costs on top
 of Streamlit drawing the same page. Target: ratio <= 1.3.
+
+AppTest resets ``PagesManager.uses_pages_directory`` before every run, so with a
+``pages/`` folder next to app.py each AppTest run first goes through Streamlit's legacy
+"pages directory" mode: it creates a page for every file in ``pages/``, navigates, runs
+the page file, whose frame guard then runs app.py's navigation and the page a second time.
+A real server does that only on the first run of the process (``st.navigation`` switches
+the legacy mode off for good, ``streamlit/commands/navigation.py``). The target figure is
+measured as the server runs (``server_like_navigation``); the AppTest-as-is ratio is
+measured in the same run and reported next to it.
 """
 
 from __future__ import annotations
@@ -181,6 +190,30 @@ def page_ids() -> list[str]:
     return list(ALL_PAGES)
 
 
+_SERVER_LIKE = {"on": False}
+
+
+def server_like_navigation() -> None:
+    """Make AppTest skip the legacy pages-directory run, as a server does after its first run.
+
+    The element trees are the same both ways (checked when this was written: every page,
+    same elements and text); only the double page run differs.
+    """
+    from streamlit.runtime import pages_manager
+
+    original = pages_manager.PagesManager.__init__
+    if getattr(original, "_nt_server_like", False):
+        return
+
+    def init(self: Any, *args: Any, **kwargs: Any) -> None:
+        original(self, *args, **kwargs)
+        if _SERVER_LIKE["on"]:
+            pages_manager.PagesManager.uses_pages_directory = False
+
+    init._nt_server_like = True  # type: ignore[attr-defined]
+    pages_manager.PagesManager.__init__ = init  # type: ignore[method-assign]
+
+
 def app_for(page_id: str, answers: Answers) -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.session_state["nt_answers"] = answers.model_copy(deep=True)
@@ -197,7 +230,8 @@ def timed_run(at: AppTest) -> float:
     return time.perf_counter() - t0
 
 
-def measure_page(page_id: str, answers: Answers, reps: int, tmp: Path) -> dict[str, Any]:
+def measure_page(page_id: str, answers: Answers, reps: int, tmp: Path, server_like: bool = True) -> dict[str, Any]:
+    _SERVER_LIKE["on"] = server_like
     at = app_for(page_id, answers)
     if at.exception:
         return {"page": page_id, "error": str(at.exception[0].value)[:300]}
@@ -227,20 +261,26 @@ def measure_page(page_id: str, answers: Answers, reps: int, tmp: Path) -> dict[s
 
 def main(reps: int = 15) -> dict[str, Any]:
     answers = Answers.model_validate(json.loads(EXAMPLE.read_text()))
+    server_like_navigation()
     rows: list[dict[str, Any]] = []
+    legacy: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory() as tmp:
         for page_id in page_ids():
-            row = measure_page(page_id, answers, reps, Path(tmp))
+            legacy.append(measure_page(page_id, answers, reps, Path(tmp), server_like=False))
+            row = measure_page(page_id, answers, reps, Path(tmp), server_like=True)
+            row["apptest_legacy_ratio"] = legacy[-1].get("ratio")
             rows.append(row)
             if "error" in row:
                 print(f"  {page_id:10s} ERROR {row['error']}")
             else:
                 print(
                     f"  {page_id:10s} {row['widgets']:3d} widgets {row['elements']:3d} elements  app {row['app_ms']:7.1f} ms  "
-                    f"bare {row['bare_ms']:7.1f} ms  ratio {row['ratio']:.2f}"
+                    f"bare {row['bare_ms']:7.1f} ms  ratio {row['ratio']:.2f}  (AppTest as is: {row['apptest_legacy_ratio']})"
                 )
     ratios = [r["ratio"] for r in rows if "ratio" in r]
+    legacy_ratios = [r["ratio"] for r in legacy if "ratio" in r]
     result: dict[str, Any] = {
+        "mode": "server-like navigation (AppTest's per-run legacy pages-directory pass switched off, as on a running server)",
         "reps": reps,
         "example": EXAMPLE.name,
         "target_ratio": TARGET_RATIO,
@@ -249,9 +289,15 @@ def main(reps: int = 15) -> dict[str, Any]:
         "worst_ratio": round(max(ratios), 3) if ratios else None,
         "worst_page": max((r for r in rows if "ratio" in r), key=lambda r: r["ratio"])["page"] if ratios else None,
         "errors": [r["page"] for r in rows if "error" in r],
+        "apptest_as_is": {
+            "median_ratio": round(statistics.median(legacy_ratios), 3) if legacy_ratios else None,
+            "worst_ratio": round(max(legacy_ratios), 3) if legacy_ratios else None,
+            "note": "every AppTest run also takes the legacy pages-directory pass, which a server takes once per process",
+        },
     }
     write_result("pages", result)
-    print(f"page script time vs bare page: median ratio {result['median_ratio']}, worst {result['worst_ratio']} ({result['worst_page']})")
+    print(f"page script time vs bare page: median ratio {result['median_ratio']}, worst {result['worst_ratio']} ({result['worst_page']}); "
+          f"AppTest as is: median {result['apptest_as_is']['median_ratio']}, worst {result['apptest_as_is']['worst_ratio']}")
     return result
 
 

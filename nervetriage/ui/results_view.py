@@ -5,7 +5,9 @@ Everything shown is read from the ``Assessment`` (and content); nothing is score
 
 from __future__ import annotations
 
-import pandas as pd
+import functools
+from typing import TYPE_CHECKING, NamedTuple
+
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -14,58 +16,85 @@ from nervetriage.models import Assessment
 from nervetriage.ui.nav import page_file, sign_page
 from nervetriage.ui_text import load_ui_text
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 POSITIVE = "#1f6f78"
 NEGATIVE = "#c0602a"
 BAND_ICONS = {"unlikely": ":material/fitness_center:", "possible": ":material/help:", "likely": ":material/bolt:"}
 
 
-def contributions(assessment: Assessment) -> pd.DataFrame:
+class Contribution(NamedTuple):
+    """One row of the chart and its table."""
+
+    what: str
+    points: float
+    why: str
+
+
+def contributions(assessment: Assessment) -> tuple[Contribution, ...]:
     """One row per sign, modifier and counter-evidence: what moved the score and why."""
     ui = load_ui_text()
-    rows: list[dict[str, object]] = []
+    rows: list[Contribution] = []
     for sign in assessment.signs:
         short = ui.nav.get(sign_page(sign.number), f"Sign {sign.number}")
         why = " ".join(sign.reasons) if sign.answered else ui.labels.not_answered
         what = short if sign.answered else f"{short} ({ui.labels.not_answered})"
-        rows.append({"What": what, "Points": round(sign.points, 1), "Why": why})
+        rows.append(Contribution(what, round(sign.points, 1), why))
     for item in assessment.modifiers:
-        rows.append({"What": item.label, "Points": round(item.points, 1), "Why": item.reason})
+        rows.append(Contribution(item.label, round(item.points, 1), item.reason))
     for item in assessment.counter_evidence:
-        rows.append({"What": item.label, "Points": round(item.points, 1), "Why": item.reason})
-    return pd.DataFrame(rows, columns=["What", "Points", "Why"])
+        rows.append(Contribution(item.label, round(item.points, 1), item.reason))
+    return tuple(rows)
 
 
-def contribution_figure(table: pd.DataFrame) -> go.Figure:
-    """Horizontal bars: right for evidence towards a nerve, left for counter-evidence."""
-    shown = table.iloc[::-1]
-    colours = [POSITIVE if p >= 0 else NEGATIVE for p in shown["Points"]]
-    names = [_wrap(str(w)) for w in shown["What"]]
+def contribution_frame(rows: tuple[Contribution, ...]) -> pd.DataFrame:
+    """The rows as the table under the chart, indexed by "What"."""
+    import pandas as pd  # only the table needs it (st.table imports pandas whatever it is given)
+
+    return pd.DataFrame([tuple(r) for r in rows], columns=["What", "Points", "Why"]).set_index("What")
+
+
+def contribution_figure(rows: tuple[Contribution, ...]) -> go.Figure:
+    """Horizontal bars: right for evidence towards a nerve, left for counter-evidence.
+
+    Read-only: the figure is shared by every rerun and session with the same rows.
+    """
+    return _contribution_figure(tuple((r.what, float(r.points)) for r in rows))
+
+
+@functools.lru_cache(maxsize=64)
+def _contribution_figure(rows: tuple[tuple[str, float], ...]) -> go.Figure:
+    """Built once per distinct set of rows, from plain dicts without Plotly's per-property
+    validation (~7 ms a rerun otherwise); tests check the result validates."""
+    shown = rows[::-1]
+    points = [p for _, p in shown]
+    names = [_wrap(what) for what, _ in shown]
     lines = sum(name.count("<br>") + 1 for name in names)
-    low, high = min(0.0, float(shown["Points"].min())), max(0.0, float(shown["Points"].max()))
+    low, high = min([0.0, *points]), max([0.0, *points])
     pad = max(1.5, (high - low) * 0.15)  # room for the +/- value labels outside the bars
     x_range = [low - (pad if low < 0 else 0), high + pad]
-    fig = go.Figure(
-        go.Bar(
-            x=shown["Points"],
-            y=names,
-            orientation="h",
-            marker_color=colours,
-            text=[f"{p:+g}" for p in shown["Points"]],
-            textposition="outside",
-            cliponaxis=False,
-            hovertemplate="%{y}: %{x:+g} points<extra></extra>",
-        )
-    )
-    fig.update_layout(
-        height=80 + 22 * lines + 14 * len(shown),
-        margin={"l": 10, "r": 30, "t": 10, "b": 30},
-        xaxis={"title": "points", "zeroline": True, "zerolinecolor": "#1d2b2f", "fixedrange": True, "range": x_range},
-        yaxis={"automargin": True, "fixedrange": True},
-        plot_bgcolor="rgba(0,0,0,0)",
-        paper_bgcolor="rgba(0,0,0,0)",
-        font={"size": 13},
-    )
-    return fig
+    bar = {
+        "type": "bar",
+        "x": points,
+        "y": names,
+        "orientation": "h",
+        "marker": {"color": [POSITIVE if p >= 0 else NEGATIVE for p in points]},
+        "text": [f"{p:+g}" for p in points],
+        "textposition": "outside",
+        "cliponaxis": False,
+        "hovertemplate": "%{y}: %{x:+g} points<extra></extra>",
+    }
+    layout = {
+        "height": 80 + 22 * lines + 14 * len(shown),
+        "margin": {"l": 10, "r": 30, "t": 10, "b": 30},
+        "xaxis": {"title": {"text": "points"}, "zeroline": True, "zerolinecolor": "#1d2b2f", "fixedrange": True, "range": x_range},
+        "yaxis": {"automargin": True, "fixedrange": True},
+        "plot_bgcolor": "rgba(0,0,0,0)",
+        "paper_bgcolor": "rgba(0,0,0,0)",
+        "font": {"size": 13},
+    }
+    return go.Figure(data=[bar], layout=layout, _validate=False)
 
 
 def _wrap(text: str, width: int = 24) -> str:
@@ -125,7 +154,7 @@ def chart_section(assessment: Assessment) -> None:
         width="stretch",
     )
     with st.expander(text.table_caption, icon=":material/table:"):
-        st.table(table.set_index("What"))
+        st.table(contribution_frame(table))
 
 
 def nerves_section(assessment: Assessment) -> None:
