@@ -31,6 +31,7 @@ from bench_server import CHROMIUM, CHROMIUM_ARGS, Server, pct, write_result  # n
 from nervetriage.ui.nav import STEPS  # noqa: E402
 
 SESSIONS = 20
+FEWER = (5, 10)  # extra runs with fewer browsers at once, on the same server afterwards
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 TARGETS = {"p95_ms": 1000.0, "errors": 0, "rss_mb": 300.0}
 
@@ -192,8 +193,38 @@ async def run_sessions(base: str, stats: Stats, sessions: int) -> None:
         await browser.close()
 
 
-def main(sessions: int = SESSIONS) -> dict[str, Any]:
-    server = Server("app.py")
+def fewer_run(server: Server, sessions: int) -> dict[str, Any]:
+    """The same walk with fewer browsers at once, on the same (warm) server.
+
+    The browsers and the server share the machine's 2 cores; fewer browsers show how much
+    of the 20-session p95 is page rendering rather than the server.
+    """
+    assert server.proc is not None
+    pid = server.proc.pid
+    stats = Stats()
+    cpu0 = sum(_cpu_seconds(p) for p in _tree(pid))
+    t0 = time.perf_counter()
+    asyncio.run(run_sessions(server.url, stats, sessions))
+    wall = time.perf_counter() - t0
+    server_cpu = sum(_cpu_seconds(p) for p in _tree(pid)) - cpu0
+    latencies = [t for name, t in stats.steps if name != "download_pdf"]
+    return {
+        "sessions": sessions,
+        "completed": stats.completed,
+        "steps": len(latencies),
+        "p50_ms": round(pct(latencies, 50), 1),
+        "p95_ms": round(pct(latencies, 95), 1),
+        "errors": len(stats.errors),
+        "error_messages": stats.errors[:5],
+        "server_cpu_ms_per_step": round(1000 * server_cpu / max(len(stats.steps), 1), 1),
+        "wall_s": round(wall, 1),
+    }
+
+
+def main(sessions: int = SESSIONS, env: dict[str, str] | None = None, name: str = "load",
+         fewer_sessions: tuple[int, ...] = FEWER) -> dict[str, Any]:
+    """Run the load test; ``env`` adds environment variables to the server (a deployment setting to try)."""
+    server = Server("app.py", env=env)
     server.start()
     idle_rss = server.rss_mb()
     # One runner first, alone: what the first session costs (imports, content, caches).
@@ -223,9 +254,15 @@ def main(sessions: int = SESSIONS) -> dict[str, Any]:
         thread.join()
         sampler.sample()
         after_rss = server.rss_mb()
-        server.stop()
     server_cpu = sampler.cpu_split()[0] - cpu_before[0]
     browser_cpu = sampler.cpu_split()[1] - cpu_before[1]
+    fewer: dict[str, Any] = {}
+    try:
+        for n in fewer_sessions:
+            if n < sessions:
+                fewer[str(n)] = fewer_run(server, n)
+    finally:
+        server.stop()
     stats.errors += [f"warm-up: {e}" for e in warm.errors + second.errors]
     lone_steps = len([n for n, _ in second.steps if n != "download_pdf"])
     lone = {
@@ -265,10 +302,12 @@ def main(sessions: int = SESSIONS) -> dict[str, Any]:
                   "browser_ms_per_step": round(1000 * browser_cpu / max(len(stats.steps), 1), 1)},
         "load_avg_1min_at_start": round(load_at_start, 2),
         "one_session_alone": lone,
+        "fewer_sessions": fewer,
         "wall_s": round(wall, 1),
         "targets": TARGETS,
+        "server_env": env or {},
     }
-    write_result("load", result)
+    write_result(name, result)
     print(
         f"{sessions} sessions: {stats.completed} completed, {len(latencies)} steps, p50 {result['p50_ms']} ms, "
         f"p95 {result['p95_ms']} ms (server part p95 {result['server_part_p95_ms']} ms), errors {len(stats.errors)}, "
@@ -277,10 +316,26 @@ def main(sessions: int = SESSIONS) -> dict[str, Any]:
         f"one session alone: step p50 {lone['step_p50_ms']} ms, server CPU per step {lone['step_server_cpu_ms']} ms, "
         f"per page load {lone['page_load_server_cpu_ms']} ms"
     )
+    for count, row in fewer.items():
+        print(f"  with {count} sessions at once: p50 {row['p50_ms']} ms, p95 {row['p95_ms']} ms, errors {row['errors']}, "
+              f"{row['completed']} completed, server CPU per step {row['server_cpu_ms_per_step']} ms")
     for message in stats.errors[:5]:
         print("  error:", message)
     return result
 
 
+ARENA_NOTE = (
+    "same walk, server started with MALLOC_ARENA_MAX=2 (glibc keeps fewer per-thread memory arenas; Streamlit runs each "
+    "session's script on its own thread). A deployment setting: it has to be in the environment before the server starts."
+)
+
+
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else SESSIONS)
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    count = int(args[0]) if args else SESSIONS
+    main(count)
+    if "--no-arena-variant" not in sys.argv:
+        print("== again with MALLOC_ARENA_MAX=2 in the server's environment")
+        variant = main(count, env={"MALLOC_ARENA_MAX": "2"}, name="load_arena_max_2", fewer_sessions=())
+        variant["note"] = ARENA_NOTE
+        write_result("load_arena_max_2", variant)

@@ -33,9 +33,9 @@ class Server(StreamlitServer):
     The log goes to a temporary file, kept only when it shows a traceback.
     """
 
-    def __init__(self, script: str | Path = "app.py", cwd: Path = ROOT) -> None:
+    def __init__(self, script: str | Path = "app.py", cwd: Path = ROOT, env: dict[str, str] | None = None) -> None:
         with tempfile.NamedTemporaryFile(prefix="bench-server-", suffix=".log", delete=False) as log:
-            super().__init__(script, log_path=Path(log.name), cwd=cwd)
+            super().__init__(script, log_path=Path(log.name), cwd=cwd, env=env)
 
     def start(self, timeout: float = 60, poll: float = 0.02) -> float:
         """Launch and wait for health, polling often: start-up time is one of the figures."""

@@ -21,7 +21,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
 SCRIPTS = ["bench_assess", "bench_bodymap", "bench_server", "bench_pages", "bench_browser", "bench_load"]
-TIMEOUT_S = 420
+TIMEOUT_S = 900
 
 
 def run_script(name: str) -> dict[str, Any]:
@@ -78,6 +78,11 @@ def targets(results: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
         (f"{n} sessions: errors", _get(load, "errors"), "<=", 0),
         (f"{n} sessions: peak server RSS (MB)", _get(load, "server_rss_mb", "peak"), "<=", 300.0),
     ]
+    for fewer, row in sorted((_get(load, "fewer_sessions") or {}).items(), key=lambda kv: int(kv[0])):
+        rows.append((f"(extra) {fewer} sessions: step p95 (ms)", row.get("p95_ms"), "<=", 1000.0))
+    arena = results.get("load_arena_max_2", {})
+    if arena:
+        rows.append((f"(extra) {n} sessions, MALLOC_ARENA_MAX=2: peak RSS (MB)", _get(arena, "server_rss_mb", "peak"), "<=", 300.0))
     out = []
     for label, value, op, limit in rows:
         met = None if value is None else bool(value <= limit)

@@ -50,6 +50,7 @@ __all__ = [
     "Mark",
     "Polygon",
     "Shape",
+    "SharedFigure",
     "Target",
     "Text",
     "apply_click",
@@ -711,8 +712,28 @@ def _hex_rgba(colour: str, alpha: float) -> str:
     return f"rgba({int(colour[1:3], 16)},{int(colour[3:5], 16)},{int(colour[5:7], 16)},{alpha})"
 
 
-def figure_from_drawing(drawing: Drawing, height: int = 700, extra_traces: Sequence[dict[str, Any]] = ()) -> go.Figure:
-    """Render a Drawing with Plotly: same-styled shapes merged into one trace each."""
+class SharedFigure(go.Figure):
+    """A figure that is built once and then only read (shared by reruns and sessions).
+
+    Streamlit turns a figure into a dict on every rerun that shows it (a deep copy, and
+    base64 for every NumPy array: ~3 ms for the clickable map); a figure that never changes
+    can make that dict once. Do not change a SharedFigure after building it.
+    """
+
+    def to_dict(self) -> dict[str, Any]:
+        frozen = self.__dict__.get("_nt_dict")
+        if frozen is None:
+            frozen = super().to_dict()
+            self.__dict__["_nt_dict"] = frozen
+        return frozen
+
+
+def figure_from_drawing(drawing: Drawing, height: int = 700, extra_traces: Sequence[dict[str, Any]] = (),
+                        shared: bool = False) -> go.Figure:
+    """Render a Drawing with Plotly: same-styled shapes merged into one trace each.
+
+    ``shared`` gives a ``SharedFigure`` (for figures kept and reused read-only).
+    """
     offsets = view_offsets(drawing.views)
     legend = {e.group: e for e in drawing.legend}
     shown: set[str] = set()
@@ -818,7 +839,7 @@ def figure_from_drawing(drawing: Drawing, height: int = 700, extra_traces: Seque
     }
     # Every trace is built here from tested drawings; skipping Plotly's per-property
     # validation makes the build about 4x faster (tests check the figures validate).
-    return go.Figure(data=traces, layout=layout, _validate=False)
+    return (SharedFigure if shared else go.Figure)(data=traces, layout=layout, _validate=False)
 
 
 def _click_trace(views: Sequence[View], answers: Answers) -> dict[str, Any]:
@@ -893,7 +914,8 @@ def build_selection_figure(answers: Answers, views: Sequence[View] = VIEWS, heig
     """
 
     def build() -> go.Figure:
-        return figure_from_drawing(selection_drawing(answers, views), height=height, extra_traces=[_click_trace(views, answers)])
+        return figure_from_drawing(selection_drawing(answers, views), height=height, extra_traces=[_click_trace(views, answers)],
+                                   shared=cached)
 
     if not cached:
         return build()
@@ -909,7 +931,7 @@ def build_results_figure(answers: Answers, assessment: Assessment, dermatomes: b
     """
 
     def build() -> go.Figure:
-        return figure_from_drawing(results_drawing(answers, assessment, dermatomes, max_nerves, views), height=height)
+        return figure_from_drawing(results_drawing(answers, assessment, dermatomes, max_nerves, views), height=height, shared=cached)
 
     if not cached:
         return build()

@@ -53,9 +53,11 @@ def streamlit_command(script: str | Path, port: int) -> list[str]:
 class StreamlitServer:
     """A streamlit process serving ``script`` on a free port, its output in ``log_path``."""
 
-    def __init__(self, script: str | Path = "app.py", log_path: Path | None = None, cwd: Path = ROOT) -> None:
+    def __init__(self, script: str | Path = "app.py", log_path: Path | None = None, cwd: Path = ROOT,
+                 env: dict[str, str] | None = None) -> None:
         self.script = str(script)
         self.cwd = cwd
+        self.env = env  # extra environment variables for the server process
         self.port = free_port()
         self.url = f"http://localhost:{self.port}"
         self.log = log_path or ROOT / "artifacts" / f"server-{self.port}.log"
@@ -67,7 +69,9 @@ class StreamlitServer:
         t0 = time.perf_counter()
         out: IO[bytes]
         with self.log.open("wb") as out:
-            self.proc = subprocess.Popen(streamlit_command(self.script, self.port), cwd=self.cwd, stdout=out, stderr=subprocess.STDOUT)
+            env = {**os.environ, **self.env} if self.env else None
+            self.proc = subprocess.Popen(streamlit_command(self.script, self.port), cwd=self.cwd, env=env, stdout=out,
+                                         stderr=subprocess.STDOUT)
         deadline = t0 + timeout
         while time.perf_counter() < deadline:
             if self.proc.poll() is not None:
