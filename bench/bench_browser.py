@@ -168,10 +168,17 @@ def map_latencies(page: Any, base: str, n: int) -> tuple[list[float], int]:
     """
     page.goto(f"{base}/where")
     wait_idle(page)
-    if page.locator(".js-plotly-plot").count() == 0:
+    # Streamlit fetches its Plotly bundle (~4.7 MB) on the first chart: on a busy machine
+    # the map can take seconds to appear, so wait for its click targets (not a fixed time).
+    points: list[dict[str, Any]] = []
+    deadline = time.monotonic() + 30
+    while not points and time.monotonic() < deadline:
+        points = page.evaluate(MARKER_PIXELS) or []
+        page.wait_for_timeout(250)
+    if not points:
         return [], 0
     page.wait_for_timeout(1000)
-    points = page.evaluate(MARKER_PIXELS) or []
+    points = page.evaluate(MARKER_PIXELS) or points
     times: list[float] = []
     missed = 0
     for i in range(n):

@@ -221,7 +221,7 @@ def fewer_run(server: Server, sessions: int) -> dict[str, Any]:
     }
 
 
-def main(sessions: int = SESSIONS, env: dict[str, str] | None = None, name: str = "load",
+def main(sessions: int = SESSIONS, env: dict[str, str] | None = None, result_name: str = "load",
          fewer_sessions: tuple[int, ...] = FEWER) -> dict[str, Any]:
     """Run the load test; ``env`` adds environment variables to the server (a deployment setting to try)."""
     server = Server("app.py", env=env)
@@ -307,7 +307,7 @@ def main(sessions: int = SESSIONS, env: dict[str, str] | None = None, name: str 
         "targets": TARGETS,
         "server_env": env or {},
     }
-    write_result(name, result)
+    write_result(result_name, result)
     print(
         f"{sessions} sessions: {stats.completed} completed, {len(latencies)} steps, p50 {result['p50_ms']} ms, "
         f"p95 {result['p95_ms']} ms (server part p95 {result['server_part_p95_ms']} ms), errors {len(stats.errors)}, "
@@ -336,6 +336,6 @@ if __name__ == "__main__":
     main(count)
     if "--no-arena-variant" not in sys.argv:
         print("== again with MALLOC_ARENA_MAX=2 in the server's environment")
-        variant = main(count, env={"MALLOC_ARENA_MAX": "2"}, name="load_arena_max_2", fewer_sessions=())
+        variant = main(count, env={"MALLOC_ARENA_MAX": "2"}, result_name="load_arena_max_2", fewer_sessions=())
         variant["note"] = ARENA_NOTE
         write_result("load_arena_max_2", variant)
