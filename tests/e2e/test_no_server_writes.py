@@ -19,13 +19,13 @@ import os
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from support.streamlit_server import streamlit_flags
 
-from e2e.conftest import free_port, wait_idle
+from e2e.conftest import AppServer, wait_idle
 from nervetriage.models import Answers
 from nervetriage.share import answers_file_json, encode_link
 from nervetriage.ui.nav import STEPS
@@ -63,6 +63,19 @@ def files_under(directory: Path) -> list[str]:
     return sorted(str(p.relative_to(directory)) for p in directory.rglob("*"))
 
 
+class AuditedServer(AppServer):
+    """The app under the audit hook: a wrapper script, and only the environment given here."""
+
+    def __init__(self, wrapper: Path, env: dict[str, str], log_path: Path) -> None:
+        super().__init__(script=wrapper, log_path=log_path, env=env)
+
+    def command(self) -> list[str]:
+        return [sys.executable, self.script, *streamlit_flags(self.port)]
+
+    def environment(self) -> dict[str, str] | None:
+        return self.env
+
+
 @pytest.fixture
 def audited_server(tmp_path: Path) -> Iterator[tuple[str, Path, Path, Path]]:
     """(url, audit log, HOME, TMPDIR) of a server started with an audit hook and empty dirs."""
@@ -71,7 +84,6 @@ def audited_server(tmp_path: Path) -> Iterator[tuple[str, Path, Path, Path]]:
     tmp.mkdir()
     wrapper = tmp_path / "audited_streamlit.py"
     wrapper.write_text(AUDITED_SERVER)
-    port = free_port()
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith(("STREAMLIT_", "XDG_"))},
         "HOME": str(home),
@@ -79,30 +91,12 @@ def audited_server(tmp_path: Path) -> Iterator[tuple[str, Path, Path, Path]]:
         "PYTHONDONTWRITEBYTECODE": "1",
         "NT_AUDIT_LOG": str(log),
     }
-    cmd = [
-        sys.executable, str(wrapper),
-        "--server.headless", "true", "--server.port", str(port),
-        "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
-    ]
-    out = tmp_path / "server.log"
-    with out.open("wb") as sink:
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=sink, stderr=subprocess.STDOUT)
-    url = f"http://localhost:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        assert proc.poll() is None, out.read_text()
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
-                if resp.status == 200:
-                    break
-        except OSError:
-            assert time.monotonic() < deadline, "server did not start"
-            time.sleep(0.2)
+    server = AuditedServer(wrapper, env, tmp_path / "server.log")
+    server.start()
     log.write_text("")  # start-up is not a session; what follows is
-    yield url, log, home, tmp
-    proc.terminate()
-    proc.wait(timeout=15)
-    assert "Traceback" not in out.read_text(), out.read_text()[-3000:]
+    yield server.url, log, home, tmp
+    server.stop()
+    assert "Traceback" not in server.log_text(), server.log_text()[-3000:]
 
 
 def walk_a_session(browser, url: str, upload: Path) -> tuple[bytes, bytes]:  # type: ignore[no-untyped-def]

@@ -39,15 +39,19 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def streamlit_command(script: str | Path, port: int) -> list[str]:
-    """``streamlit run`` as Streamlit's own e2e suite runs it: headless, no telemetry, no file watcher."""
+def streamlit_flags(port: int) -> list[str]:
+    """The options Streamlit's own e2e suite runs with: headless, no telemetry, no file watcher."""
     return [
-        sys.executable, "-m", "streamlit", "run", str(script),
         "--server.headless", "true",
         "--server.port", str(port),
         "--browser.gatherUsageStats", "false",
         "--server.fileWatcherType", "none",
     ]
+
+
+def streamlit_command(script: str | Path, port: int) -> list[str]:
+    """``streamlit run`` with those options."""
+    return [sys.executable, "-m", "streamlit", "run", str(script), *streamlit_flags(port)]
 
 
 class StreamlitServer:
@@ -63,14 +67,21 @@ class StreamlitServer:
         self.log = log_path or ROOT / "artifacts" / f"server-{self.port}.log"
         self.proc: subprocess.Popen[bytes] | None = None
 
+    def command(self) -> list[str]:
+        """The process to launch (a subclass may run a wrapper script instead)."""
+        return streamlit_command(self.script, self.port)
+
+    def environment(self) -> dict[str, str] | None:
+        """The server's environment: ours plus ``env`` (None: simply inherit ours)."""
+        return {**os.environ, **self.env} if self.env else None
+
     def start(self, timeout: float = 60, poll: float = 0.05) -> float:
         """Launch and wait for ``/_stcore/health``; returns seconds from launch to the first 200."""
         self.log.parent.mkdir(parents=True, exist_ok=True)
         t0 = time.perf_counter()
         out: IO[bytes]
         with self.log.open("wb") as out:
-            env = {**os.environ, **self.env} if self.env else None
-            self.proc = subprocess.Popen(streamlit_command(self.script, self.port), cwd=self.cwd, env=env, stdout=out,
+            self.proc = subprocess.Popen(self.command(), cwd=self.cwd, env=self.environment(), stdout=out,
                                          stderr=subprocess.STDOUT)
         deadline = t0 + timeout
         while time.perf_counter() < deadline:
