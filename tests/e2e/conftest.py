@@ -6,8 +6,11 @@ tests. ``./run test`` installs chromium first.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import contextlib
+import re
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from support.streamlit_server import CHROMIUM, CHROMIUM_ARGS, ROOT, StreamlitServer, free_port
@@ -86,3 +89,32 @@ def shot(pg, name: str, full_page: bool = True) -> Path:  # type: ignore[no-unty
 
 def assert_no_exception(pg) -> None:  # type: ignore[no-untyped-def]
     assert pg.locator('[data-testid="stException"]').count() == 0, "the page shows an exception"
+
+
+def key(widget_key: str) -> str:
+    """CSS selector of the element Streamlit tags with a widget's key."""
+    return ".st-key-" + re.sub(r"[^a-zA-Z0-9_-]", "-", widget_key)
+
+
+# Arms a watcher that notes when the script starts running, so `act` can wait for the rerun
+# an interaction triggers to start (it may start late on a loaded machine) and then finish.
+ARM = """() => {
+  window.__ntRan = false;
+  const app = document.querySelector('[data-testid="stApp"]');
+  if (window.__ntObs) window.__ntObs.disconnect();
+  window.__ntObs = new MutationObserver(() => {
+    if (app.getAttribute('data-test-script-state') === 'running') window.__ntRan = true;
+  });
+  window.__ntObs.observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+}"""
+
+
+def act(pg: Any, action: Callable[[], object]) -> None:
+    """Do one interaction and wait for the rerun it triggers to start and finish."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    pg.evaluate(ARM)
+    action()
+    with contextlib.suppress(PlaywrightTimeout):
+        pg.wait_for_function("() => window.__ntRan === true", timeout=5000)
+    wait_idle(pg)

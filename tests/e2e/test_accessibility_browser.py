@@ -9,14 +9,13 @@ reason, matched to the exact place in Streamlit's chrome, and printed when seen.
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from e2e.conftest import AppServer, assert_no_exception, shot, wait_idle
+from e2e.conftest import AppServer, assert_no_exception, key, shot, wait_idle
 from nervetriage.content import load_content
 from nervetriage.models import Answers
 from nervetriage.share import encode_link
@@ -58,10 +57,6 @@ def allowed_container(pg: Any, rule: str, target: list[str]) -> tuple[str, str] 
 
 
 _axe = Axe()
-
-
-def key(widget_key: str) -> str:
-    return ".st-key-" + re.sub(r"[^a-zA-Z0-9_-]", "-", widget_key)
 
 
 def inside(pg: Any, target: list[str], container: str) -> bool:

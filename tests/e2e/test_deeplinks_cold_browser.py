@@ -9,13 +9,12 @@ artifacts/screenshots/deeplink-cold-<page id>.png.
 
 from __future__ import annotations
 
-import re
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from urllib.parse import urlparse
 
 import pytest
 
-from e2e.conftest import AppServer, shot, wait_idle
+from e2e.conftest import AppServer, key, shot, wait_idle
 from nervetriage.content import load_content
 from nervetriage.ui.nav import ALL_PAGES, STEPS, WELCOME
 from nervetriage.ui_text import load_ui_text
@@ -38,10 +37,6 @@ def heading(page_id: str) -> str:
     if page_id == "physio":
         return "Prepare a link for a client"
     return UI.nav[page_id]
-
-
-def key(widget_key: str) -> str:
-    return ".st-key-" + re.sub(r"[^a-zA-Z0-9_-]", "-", widget_key)
 
 
 def frame_problems(pg, page_id: str) -> list[str]:  # type: ignore[no-untyped-def]

@@ -8,14 +8,11 @@ be reached by Tab fails the test.
 
 from __future__ import annotations
 
-import contextlib
-import re
 from typing import Any
 
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from e2e.conftest import AppServer, assert_no_exception, shot, wait_idle
+from e2e.conftest import AppServer, act, assert_no_exception, key, shot, wait_idle
 from nervetriage.content import load_content
 from nervetriage.share import decode_link, token_from_text
 from nervetriage.ui.nav import STEPS
@@ -32,30 +29,6 @@ for (const type of ['pointerdown', 'mousedown', 'touchstart']) {
   document.addEventListener(type, () => { window.__pointer += 1; }, true);
 }
 """
-ARM = """() => {
-  window.__ntRan = false;
-  const app = document.querySelector('[data-testid="stApp"]');
-  if (window.__ntObs) window.__ntObs.disconnect();
-  window.__ntObs = new MutationObserver(() => {
-    if (app.getAttribute('data-test-script-state') === 'running') window.__ntRan = true;
-  });
-  window.__ntObs.observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
-}"""
-
-
-def key(widget_key: str) -> str:
-    return ".st-key-" + re.sub(r"[^a-zA-Z0-9_-]", "-", widget_key)
-
-
-def act(pg: Any, action: Any) -> None:
-    """Press a key that should rerun the script, and wait for that rerun to finish."""
-    pg.evaluate(ARM)
-    action()
-    with contextlib.suppress(PlaywrightTimeout):
-        pg.wait_for_function("() => window.__ntRan === true", timeout=5000)
-    wait_idle(pg)
-
-
 def tab_to(pg: Any, css: str, backwards: bool = False) -> None:
     """Press Tab (or Shift+Tab) until the focused element matches ``css``."""
     test = "(css) => !!document.activeElement && document.activeElement.matches(css)"

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from e2e.conftest import AppServer, assert_no_exception, shot, wait_idle
+from e2e.conftest import AppServer, assert_no_exception, key, shot, wait_idle
 from nervetriage.examples import get_example
 from nervetriage.models import Answers
 from nervetriage.scoring import assess
@@ -26,16 +26,21 @@ pytestmark = pytest.mark.browser
 NOTE = "Hi Sam – please fill this in before Tuesday. **not bold** [click](http://evil.example) <b>x</b>"
 
 
-def key(widget_key: str) -> str:
-    return ".st-key-" + re.sub(r"[^a-zA-Z0-9_-]", "-", widget_key)
-
-
 def main_text(pg) -> str:  # type: ignore[no-untyped-def]
     return str(pg.locator('[data-testid="stMain"]').inner_text())
 
 
 def open_url(pg, url: str) -> None:  # type: ignore[no-untyped-def]
+    """Open ``url`` and wait until its first run has finished.
+
+    The app drops ``?a=``/``?c=`` from the address bar in the run that applies the link, so
+    for a link wait for that, not only for an idle script: on a loaded machine the idle
+    state can be seen before that run has even started.
+    """
     pg.goto(url)
+    if "?a=" in url or "?c=" in url:
+        pg.wait_for_url(lambda now: "?a=" not in now and "?c=" not in now, timeout=60_000)
+    pg.locator('[data-testid="stMain"] [data-testid="stHeading"]').first.wait_for(timeout=60_000)
     wait_idle(pg)
     assert_no_exception(pg)
 

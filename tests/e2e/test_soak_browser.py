@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from e2e.conftest import AppServer, assert_no_exception, shot, wait_idle
+from e2e.conftest import AppServer, assert_no_exception, key, shot, wait_idle
 from nervetriage.ui.nav import STEPS
 
 pytestmark = pytest.mark.browser
@@ -35,10 +35,6 @@ INJECTED = """() => {
   }
   return {found, xss: window.__xss === 1};
 }"""
-
-
-def key(widget_key: str) -> str:
-    return ".st-key-" + re.sub(r"[^a-zA-Z0-9_-]", "-", widget_key)
 
 
 def assert_only_text(pg: Any, where: str, dialogs: list[str]) -> None:

@@ -5,14 +5,11 @@ Screenshots of every page are kept under artifacts/screenshots/ (wizard-NN-<page
 
 from __future__ import annotations
 
-import contextlib
-import re
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from e2e.conftest import AppServer, assert_no_exception, shot, wait_idle
+from e2e.conftest import AppServer, act, assert_no_exception, key, shot, wait_idle
 from nervetriage.content import load_content
 from nervetriage.ui.nav import ALL_PAGES, STEPS
 from nervetriage.ui_text import load_ui_text
@@ -21,11 +18,6 @@ pytestmark = pytest.mark.browser
 
 UI = load_ui_text()
 CONTENT = load_content()
-
-
-def key(widget_key: str) -> str:
-    """CSS selector of the element Streamlit tags with a widget's key."""
-    return ".st-key-" + re.sub(r"[^a-zA-Z0-9_-]", "-", widget_key)
 
 
 def tall_shot(pg, name: str) -> None:  # type: ignore[no-untyped-def]
@@ -40,26 +32,6 @@ def tall_shot(pg, name: str) -> None:  # type: ignore[no-untyped-def]
     pg.wait_for_timeout(150)
     shot(pg, name, full_page=True)
     pg.set_viewport_size(size)
-
-
-ARM = """() => {
-  window.__ntRan = false;
-  const app = document.querySelector('[data-testid="stApp"]');
-  if (window.__ntObs) window.__ntObs.disconnect();
-  window.__ntObs = new MutationObserver(() => {
-    if (app.getAttribute('data-test-script-state') === 'running') window.__ntRan = true;
-  });
-  window.__ntObs.observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
-}"""
-
-
-def act(pg, action) -> None:  # type: ignore[no-untyped-def]
-    """Do one interaction and wait for the rerun it triggers to start and finish."""
-    pg.evaluate(ARM)
-    action()
-    with contextlib.suppress(PlaywrightTimeout):
-        pg.wait_for_function("() => window.__ntRan === true", timeout=5000)
-    wait_idle(pg)
 
 
 def click_option(pg, widget_key: str, label: str) -> None:  # type: ignore[no-untyped-def]
