@@ -79,6 +79,19 @@ def wait_idle(pg, timeout: float = 30_000) -> None:  # type: ignore[no-untyped-d
     pg.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=timeout)
 
 
+def goto_app(pg: Any, url: str, timeout: float = 60_000) -> None:
+    """Open ``url`` and wait until the script's first run has drawn the page and finished.
+
+    Right after loading, the page reports an idle script before its first run has even
+    started (the run waits for the websocket), so waiting for idle alone can return too early
+    on a loaded machine. Every page draws at least one element in the main area: wait for
+    that, then for idle.
+    """
+    pg.goto(url)
+    pg.locator('[data-testid="stMain"] [data-testid="stElementContainer"]').first.wait_for(timeout=timeout)
+    wait_idle(pg, timeout)
+
+
 def shot(pg, name: str, full_page: bool = True) -> Path:  # type: ignore[no-untyped-def]
     """Keep a screenshot as a test artifact under artifacts/screenshots/."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from e2e.conftest import AppServer, assert_no_exception, key, shot, wait_idle
+from e2e.conftest import AppServer, assert_no_exception, goto_app, key, shot, wait_idle
 from nervetriage.content import load_content
 from nervetriage.models import Answers
 from nervetriage.share import encode_link
@@ -83,8 +83,7 @@ def blocking_violations(pg: Any, where: str) -> list[str]:
 
 
 def open_page(pg: Any, url: str) -> None:
-    pg.goto(url)
-    wait_idle(pg)
+    goto_app(pg, url)
     pg.locator('[data-testid="stMainBlockContainer"] :is(h1, h2)').first.wait_for(timeout=30_000)
     pg.wait_for_timeout(300)  # let late layout (charts, fonts) settle before axe measures contrast
     assert_no_exception(pg)

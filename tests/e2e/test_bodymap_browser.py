@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import expect
 
-from e2e.conftest import AppServer, assert_no_exception, shot, wait_idle
+from e2e.conftest import AppServer, assert_no_exception, goto_app, shot, wait_idle
 from nervetriage.bodymap import click_targets, region_at, view_offsets
 
 pytestmark = pytest.mark.browser
@@ -86,8 +86,7 @@ def _chosen_text(pg) -> str:  # type: ignore[no-untyped-def]
 
 
 def _open(pg, server: AppServer) -> None:  # type: ignore[no-untyped-def]
-    pg.goto(server.url)
-    wait_idle(pg)
+    goto_app(pg, server.url)
     pg.locator(".js-plotly-plot").first.wait_for()
     pg.wait_for_timeout(500)
 
@@ -158,8 +157,7 @@ def test_selection_and_results_maps_on_desktop_and_phone_with_screenshots(page, 
     page.locator(".js-plotly-plot").nth(1).screenshot(path=str(dermatome_shot))
     assert_no_exception(page)
 
-    phone_page.goto(bodymap_server.url)
-    wait_idle(phone_page)
+    goto_app(phone_page, bodymap_server.url)
     phone_page.locator(".js-plotly-plot").first.wait_for()
     phone_page.wait_for_timeout(500)
     # One tap chooses what is under the finger, even straight after a tap elsewhere (Plotly

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from e2e.conftest import assert_no_exception, shot, wait_idle
+from e2e.conftest import assert_no_exception, goto_app, shot, wait_idle
 from nervetriage.journal import entries_to_csv
 from nervetriage.models import JournalEntry
 
@@ -41,8 +41,7 @@ def journal_csv() -> bytes:
 def open_with_journal(pg, url: str, empty_shot: str | None = None) -> None:  # type: ignore[no-untyped-def]
     dialogs: list[str] = []
     pg.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    pg.goto(f"{url}/journal")
-    wait_idle(pg)
+    goto_app(pg, f"{url}/journal")
     assert "Add your first check-in" in pg.locator('[data-testid="stMain"]').inner_text()
     if empty_shot:
         tall_shot(pg, empty_shot)

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from e2e.conftest import AppServer, act, assert_no_exception, key, shot, wait_idle
+from e2e.conftest import AppServer, act, assert_no_exception, goto_app, key, shot, wait_idle
 from nervetriage.content import load_content
 from nervetriage.share import decode_link, token_from_text
 from nervetriage.ui.nav import STEPS
@@ -74,8 +74,7 @@ def test_the_whole_check_can_be_done_with_the_keyboard_alone(app_server: AppServ
     context.add_init_script(POINTER_SPY)
     pg = context.new_page()
     try:
-        pg.goto(app_server.url)
-        wait_idle(pg)
+        goto_app(pg, app_server.url)
 
         # Welcome: Tab to Start, Enter.
         tab_to(pg, f"{key('welcome_start')} button")

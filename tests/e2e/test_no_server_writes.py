@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 from support.streamlit_server import streamlit_flags
 
-from e2e.conftest import AppServer, wait_idle
+from e2e.conftest import AppServer, goto_app, wait_idle
 from nervetriage.models import Answers
 from nervetriage.share import answers_file_json, encode_link
 from nervetriage.ui.nav import STEPS
@@ -108,10 +108,8 @@ def walk_a_session(browser, url: str, upload: Path) -> tuple[bytes, bytes]:  # t
     answers = Answers.model_validate({"note": "my calf tingles on long runs", "regions": calf})
     context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
     pg = context.new_page()
-    pg.goto(f"{url}/results?a={encode_link(answers)}")
-    wait_idle(pg)
-    pg.goto(url)
-    wait_idle(pg)
+    goto_app(pg, f"{url}/results?a={encode_link(answers)}")
+    goto_app(pg, url)
     pg.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(upload))
     pg.get_by_text("Answers restored from").wait_for(timeout=30_000)
     wait_idle(pg)

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from e2e.conftest import AppServer, assert_no_exception, key, shot, wait_idle
+from e2e.conftest import AppServer, assert_no_exception, goto_app, key, shot, wait_idle
 from nervetriage.examples import get_example
 from nervetriage.models import Answers
 from nervetriage.scoring import assess
@@ -37,7 +37,7 @@ def open_url(pg, url: str) -> None:  # type: ignore[no-untyped-def]
     for a link wait for that, not only for an idle script: on a loaded machine the idle
     state can be seen before that run has even started.
     """
-    pg.goto(url)
+    goto_app(pg, url)
     if "?a=" in url or "?c=" in url:
         pg.wait_for_url(lambda now: "?a=" not in now and "?c=" not in now, timeout=60_000)
     pg.locator('[data-testid="stMain"] [data-testid="stHeading"]').first.wait_for(timeout=60_000)

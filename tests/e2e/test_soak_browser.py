@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from e2e.conftest import AppServer, assert_no_exception, key, shot, wait_idle
+from e2e.conftest import AppServer, assert_no_exception, goto_app, key, shot, wait_idle
 from nervetriage.ui.nav import STEPS
 
 pytestmark = pytest.mark.browser
@@ -51,8 +51,7 @@ def visible_text(pg: Any) -> str:
 
 
 def make_clinic_link(pg: Any, base: str, clinic: str, note: str) -> str:
-    pg.goto(f"{base}/physio")
-    wait_idle(pg)
+    goto_app(pg, f"{base}/physio")
     pg.locator(key("physio:clinic")).locator("input").fill(clinic)
     pg.locator(key("physio:note")).locator("textarea").fill(note)
     pg.get_by_role("button", name="Create the link").click()
@@ -101,8 +100,7 @@ def test_repeated_full_flows_show_hostile_text_only_as_text(app_server: AppServe
         link = make_clinic_link(pg, app_server.url, clinic, note)
         assert_only_text(pg, "physio", dialogs)
 
-        pg.goto(link)
-        wait_idle(pg)
+        goto_app(pg, link)
         pg.get_by_text(note, exact=True).wait_for(timeout=30_000)  # the whole note, verbatim, as text
         assert clinic in visible_text(pg)
         assert_only_text(pg, "welcome from the clinic link", dialogs)

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from e2e.conftest import AppServer, act, assert_no_exception, key, shot, wait_idle
+from e2e.conftest import AppServer, act, assert_no_exception, goto_app, key, shot, wait_idle
 from nervetriage.content import load_content
 from nervetriage.ui.nav import ALL_PAGES, STEPS
 from nervetriage.ui_text import load_ui_text
@@ -74,8 +74,7 @@ def expect_progress(pg, number: int) -> None:  # type: ignore[no-untyped-def]
 
 def test_the_whole_wizard_can_be_completed_by_clicking(app_server: AppServer, page) -> None:  # type: ignore[no-untyped-def]
     pg = page
-    pg.goto(app_server.url)
-    wait_idle(pg)
+    goto_app(pg, app_server.url)
     assert_no_exception(pg)
     tall_shot(pg, "wizard-00-welcome")
     act(pg, pg.get_by_role("button", name=UI.welcome.start).click)
@@ -182,8 +181,7 @@ def test_the_whole_wizard_can_be_completed_by_clicking(app_server: AppServer, pa
 
 
 def test_a_red_flag_puts_the_banner_on_the_next_page(app_server: AppServer, page) -> None:  # type: ignore[no-untyped-def]
-    page.goto(f"{app_server.url}/safety")
-    wait_idle(page)
+    goto_app(page, f"{app_server.url}/safety")
     assert page.locator('[data-testid="stAlertContentError"]').count() == 0
     tick(page, "safety:red_flags:saddle_numbness")
     page.get_by_role("link", name=UI.nav["sign1"]).click()
@@ -227,19 +225,16 @@ def assert_inside_frame(pg, page_id: str) -> None:  # type: ignore[no-untyped-de
 
 def test_every_page_opens_by_its_url_before_anyone_opens_the_root(unopened_server: AppServer, page) -> None:  # type: ignore[no-untyped-def]
     for page_id in [p for p in ALL_PAGES if p != "welcome"]:
-        page.goto(f"{unopened_server.url}/{page_id}")
-        wait_idle(page)
+        goto_app(page, f"{unopened_server.url}/{page_id}")
         assert_inside_frame(page, page_id)
         shot(page, f"deeplink-{page_id}", full_page=False)
-    page.goto(unopened_server.url)
-    wait_idle(page)
+    goto_app(page, unopened_server.url)
     assert_inside_frame(page, "welcome")
 
 
 def test_phone_sized_sign_page_and_results(app_server: AppServer, phone_page) -> None:  # type: ignore[no-untyped-def]
     pg = phone_page
-    pg.goto(app_server.url)
-    wait_idle(pg)
+    goto_app(pg, app_server.url)
     pg.get_by_role("button", name=UI.welcome.example_button).click()
     wait_idle(pg)
     pg.wait_for_selector(".js-plotly-plot", timeout=30_000)
@@ -247,8 +242,7 @@ def test_phone_sized_sign_page_and_results(app_server: AppServer, phone_page) ->
     tall_shot(pg, "phone-results")
     overflow = pg.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 1, f"the results page scrolls sideways by {overflow}px on a phone"
-    pg.goto(f"{app_server.url}/sign5")
-    wait_idle(pg)
+    goto_app(pg, f"{app_server.url}/sign5")
     assert_no_exception(pg)
     assert "Step 7 of 11" in main_text(pg)
     tall_shot(pg, "phone-sign5")
@@ -256,8 +250,7 @@ def test_phone_sized_sign_page_and_results(app_server: AppServer, phone_page) ->
 
 def test_a_sign_page_can_be_answered_and_left_with_the_keyboard_alone(app_server: AppServer, page) -> None:  # type: ignore[no-untyped-def]
     pg = page
-    pg.goto(f"{app_server.url}/sign5")
-    wait_idle(pg)
+    goto_app(pg, f"{app_server.url}/sign5")
     yes = pg.locator(key("q:sign5.sitting")).get_by_role("radio", name="Yes")
     for _ in range(60):  # Tab through the page until the first question has focus
         pg.keyboard.press("Tab")
