@@ -391,7 +391,9 @@ def _click_targets() -> tuple[ClickTarget, ...]:
                 gx = np.arange(math.floor(xmin / step) * step + step / 2, xmax, step)
                 gy = np.arange(math.floor(ymin / step) * step + step / 2, ymax, step)
                 xx, yy = np.meshgrid(gx, gy)
-                xs, ys = xx.ravel(), yy.ravel()
+                # rounded before the test, as the markers are placed: a grid point a hair inside
+                # a shared border must not land on the neighbour's side once rounded
+                xs, ys = np.round(xx.ravel(), 2), np.round(yy.ravel(), 2)
                 inside = points_in_polygon(xs, ys, poly.points)
                 if inside.sum() >= 4:
                     break
@@ -406,15 +408,20 @@ def click_targets(views: Sequence[View] = VIEWS) -> list[ClickTarget]:
 
 
 @functools.cache
-def _label_point(view: View, poly: Polygon) -> Point:
-    """A point well inside ``poly``: its click marker nearest the area centroid."""
+def _label_points(view: View, poly: Polygon) -> tuple[Point, ...]:
+    """Points inside ``poly`` for a label: its click markers, nearest the area centroid first."""
     pts = np.asarray(poly.points)
     cx, cy = pts[:-1].mean(axis=0)
-    best = min(
+    own = sorted(
         (t for t in _click_targets() if t.view == view and t.target == Target(poly.kind, poly.id, poly.side)),
         key=lambda t: (t.x - cx) ** 2 + (t.y - cy) ** 2,
     )
-    return (best.x, best.y)
+    return tuple((t.x, t.y) for t in own)
+
+
+def _label_point(view: View, poly: Polygon) -> Point:
+    """A point well inside ``poly``: its click marker nearest the area centroid."""
+    return _label_points(view, poly)[0]
 
 
 # ---------------------------------------------------------------------- drawings
@@ -653,8 +660,9 @@ def results_drawing(answers: Answers, assessment: Assessment, dermatomes: bool =
 
     if dermatomes:
         # on one leg, as dermatome charts do: the leg without pain when only one side hurts, so
-        # the labels do not sit under the nerves; a label that would cover another is left out
-        # (its region keeps its dashed outline)
+        # the labels do not sit under the nerves; a label that would cover another moves to
+        # another point of its region, or is left out if none is free (its region keeps its
+        # dashed outline)
         pain_sides = {side for _region, side in chosen}
         for view in views:
             geo = _view(view)
@@ -668,10 +676,17 @@ def results_drawing(answers: Answers, assessment: Assessment, dermatomes: bool =
                 if not roots:
                     continue
                 text = _root_span(roots)
-                x, y = _label_point(view, poly)
                 half_width = 0.9 * len(text) + 0.6
-                if any(abs(x - px) < half_width + pw and abs(y - py) < 3.4 for px, py, pw in placed):
+                # the point nearest the middle that covers no label already placed: side by side
+                # strips (inner, front and outer shin) get their labels at different heights
+                spot = next(
+                    ((x, y) for x, y in _label_points(view, poly)
+                     if not any(abs(x - px) < half_width + pw and abs(y - py) < 3.4 for px, py, pw in placed)),
+                    None,
+                )
+                if spot is None:
                     continue
+                x, y = spot
                 placed.append((x, y, half_width))
                 drawing.texts.append(Text(view, x, y, text, size=9, colour="#1a1a1a", group="dermatomes"))
         drawing.legend.append(LegendEntry("dermatomes", "Dermatomes (shown on one leg): skin areas of each spinal root", "#1a1a1a", "text"))

@@ -69,48 +69,17 @@ class Sign(_Model):
     short: str
     explanation: str
     source: str
-    max_points: float = Field(gt=0)
-    weights: dict[str, float]
     questions: list[Question]
-
-
-REQUIRED_WEIGHTS: dict[int, set[str]] = {
-    1: {"no_change", "worse", "returns_when_running", "helped_counter", "helped_counter_cap"},
-    2: {
-        "dull_ache",
-        "sharp_stabbing",
-        "tightness",
-        "pins_and_needles",
-        "tingling",
-        "numbness",
-        "burning",
-        "electric",
-    },
-    3: {"variability_per_point", "same_run_differs", "walk_worse_than_hard_run", "moves_around", "warms_up_counter"},
-    4: {"cannot_find_self", "cannot_find_therapist", "found_reproduces_counter"},
-    5: {"sitting", "lying", "night", "rest_intensity_per_point"},
-    6: {"normal", "mild_wear", "clear_injury_counter"},
-}
 
 
 class SignsFile(_Model):
     signs: list[Sign]
 
     @model_validator(mode="after")
-    def _six_signs_with_weights(self) -> SignsFile:
+    def _six_signs(self) -> SignsFile:
         numbers = sorted(s.number for s in self.signs)
         if numbers != [1, 2, 3, 4, 5, 6]:
             raise ValueError(f"signs must be numbered 1 to 6 once each, found {numbers}")
-        for sign in self.signs:
-            missing = REQUIRED_WEIGHTS[sign.number] - set(sign.weights)
-            if missing:
-                raise ValueError(f"sign {sign.number} weights miss {sorted(missing)}")
-            unknown = set(sign.weights) - REQUIRED_WEIGHTS[sign.number]
-            if unknown:
-                raise ValueError(f"sign {sign.number} weights has unknown {sorted(unknown)}")
-            negative = sorted(k for k, v in sign.weights.items() if v < 0)
-            if negative:
-                raise ValueError(f"sign {sign.number} weights {negative} must not be negative (counter weights are subtracted)")
         return self
 
 
@@ -178,12 +147,17 @@ class AlsoConsider(_Model):
 
 
 class Region(_Model):
+    """A painful area. ``nerves`` supply its skin and are the usual sources; ``also_consider``
+    adds less specific ones; ``not_listed`` explains why a nerve someone may expect (the
+    article's table names it) is not ranked here, because it has no skin in this area."""
+
     id: str
     label: str
-    area: Literal["pelvis", "hip", "thigh", "knee", "leg", "ankle", "foot"]
+    area: Literal["back", "pelvis", "hip", "thigh", "knee", "leg", "ankle", "foot"]
     views: list[Literal["front", "back"]]
     nerves: list[str] = Field(min_length=1)
     also_consider: list[AlsoConsider] = Field(default_factory=list)
+    not_listed: list[AlsoConsider] = Field(default_factory=list)
     dermatomes: list[str] = Field(default_factory=list)
     source: str
 
@@ -218,12 +192,175 @@ class Nerve(_Model):
     skin: str
     hotspots: str
     sitting_compression: bool = False
+    # Answers that point at this nerve in particular (trigger, onset or weakness ids, and
+    # "cough_sneeze" / "exertional_numb_or_slap"); used to rank, never to score.
+    provoked_by: list[str] = Field(default_factory=list)
+    # The nerve this one branches from (a trunk gets part of its branches' credit).
+    parent: str | None = None
+    # This entry also stands for its spinal roots: spine findings (low back pain or
+    # stiffness, cough or sneeze) rank it higher.
+    root_nerve: bool = False
     source: str
+
+
+PROVOKERS: frozenset[str] = frozenset(
+    {
+        "waistband_belt", "tight_laces_boots", "long_standing", "cycling", "squatting_kneeling", "leg_crossing", "hard_seat",
+        "downhill_or_hip_extension", "after_sprain", "after_fall", "woke_up_with_it", "foot_slap", "tripping", "gives_way",
+        "weak_push_off", "cough_sneeze", "exertional_numb_or_slap", "sitting",
+    }
+)
 
 
 class NervesFile(_Model):
     landmarks: list[Landmark]
     nerves: list[Nerve]
+
+
+# ----------------------------------------------------------------------- evidence
+
+
+FIELD_TESTS = ("equals", "has", "has_any", "at_least")
+ANSWERS_TESTS = ("regions_any", "both_sides_any", "sites_any")
+
+
+class Condition(_Model):
+    """A test on one answer: ``field`` is a dotted path into Answers (or a list of paths,
+    any of which may match). Exactly one of the tests is given."""
+
+    field: str | list[str] | None = None
+    equals: bool | int | str | None = None
+    has: str | None = None
+    has_any: list[str] | None = None
+    at_least: float | None = None
+    regions_any: list[str] | None = None
+    both_sides_any: list[str] | None = None
+    sites_any: list[str] | None = None
+
+    @model_validator(mode="after")
+    def _one_test(self) -> Condition:
+        tests = [t for t in (*FIELD_TESTS, *ANSWERS_TESTS) if getattr(self, t) is not None]
+        if len(tests) != 1:
+            raise ValueError(f"a condition needs exactly one test, found {tests or 'none'}")
+        if (self.field is None) != (tests[0] in ANSWERS_TESTS):
+            raise ValueError(f"a condition needs a field, except the tests {sorted(ANSWERS_TESTS)}, which must not have one")
+        return self
+
+    @property
+    def fields(self) -> list[str]:
+        if self.field is None:
+            return []
+        return [self.field] if isinstance(self.field, str) else list(self.field)
+
+
+COMPUTED_FINDINGS: frozenset[str] = frozenset(
+    {
+        "treatments_failed", "treatments_worse", "treatments_short_relief", "treatments_helped", "no_rest_pain",
+        "slump_positive", "slump_negative", "sites", "coherent", "incoherent", "bilateral_soreness",
+    }
+)
+
+
+class Finding(Condition):
+    """One piece of evidence and its likelihood ratio. See content/evidence.yaml."""
+
+    id: str
+    sign: int | None = Field(default=None, ge=1, le=6)
+    label: str
+    computed: str | None = None
+    sens: float | None = Field(default=None, gt=0, lt=1)
+    spec: float | None = Field(default=None, gt=0, lt=1)
+    lr: float | None = Field(default=None, gt=0)
+    absent_lr: float | None = Field(default=None, gt=0)
+    cap: int = Field(default=1, ge=1)
+    group: str | None = None
+    unless: list[Condition] = Field(default_factory=list)
+    requires_scan: bool = False
+    reason: str
+    absent_reason: str = ""
+    evidence: Literal["measured", "derived", "expert"]
+    source: str
+
+    @model_validator(mode="after")
+    def _one_test(self) -> Finding:
+        if self.computed is not None:
+            if self.computed not in COMPUTED_FINDINGS:
+                raise ValueError(f"finding {self.id!r}: unknown computed finding {self.computed!r}")
+            if self.field is not None:
+                raise ValueError(f"finding {self.id!r}: a computed finding has no field")
+        else:
+            Condition._one_test(self)
+        has_study = self.sens is not None and self.spec is not None
+        if (self.sens is None) != (self.spec is None):
+            raise ValueError(f"finding {self.id!r}: give both sens and spec, or neither")
+        if has_study == (self.lr is not None):
+            raise ValueError(f"finding {self.id!r}: give either sens and spec, or lr")
+        if has_study and self.absent_lr is not None:
+            raise ValueError(f"finding {self.id!r}: absent_lr comes from sens and spec; do not give both")
+        return self
+
+    @property
+    def lr_present(self) -> float:
+        if self.sens is not None and self.spec is not None:
+            return self.sens / (1 - self.spec)
+        assert self.lr is not None
+        return self.lr
+
+    @property
+    def lr_absent(self) -> float | None:
+        if self.sens is not None and self.spec is not None:
+            return (1 - self.sens) / self.spec
+        return self.absent_lr
+
+
+class EvidenceGroup(_Model):
+    absent_field: str | None = None
+    absent_lr: float | None = Field(default=None, gt=0)
+    absent_reason: str = ""
+    evidence: Literal["measured", "derived", "expert"]
+    source: str
+
+
+class Prior(_Model):
+    probability: float = Field(gt=0, lt=1)
+    source: str
+
+
+class Coverage(_Model):
+    threshold: float = Field(ge=0, le=1)
+    min_answers: int = Field(ge=0)
+    leaning: int = Field(ge=0, le=100)
+    deciding: int = Field(ge=1, le=10)
+
+
+class EvidenceFile(_Model):
+    prior: Prior
+    coverage: Coverage
+    group_share: float = Field(gt=0, le=1)
+    groups: dict[str, EvidenceGroup]
+    findings: list[Finding]
+    source: str
+
+    @model_validator(mode="after")
+    def _groups_known(self) -> EvidenceFile:
+        problems = [f"finding {f.id!r}: unknown group {f.group!r}" for f in self.findings if f.group and f.group not in self.groups]
+        twice = sorted(i for i, n in Counter(f.id for f in self.findings).items() if n > 1)
+        if twice:
+            problems.append(f"findings listed twice {twice}")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+
+class InferredAlert(_Model):
+    """A flag or mimic raised from other answers: every condition in ``all`` and at least
+    one in ``any`` (when given) must hold."""
+
+    id: str
+    all: list[Condition] = Field(default_factory=list)
+    any: list[Condition] = Field(default_factory=list)
+    reason: str
+    source: str
 
 
 # ----------------------------------------------------------------------- safety
@@ -254,6 +391,7 @@ class RedFlagsFile(_Model):
     mimics: list[Flag]
     combinations: list[Combination]
     night_pain_flags: list[str] = Field(default_factory=list)
+    inferred: list[InferredAlert] = Field(default_factory=list)
     urgency_messages: dict[Literal["emergency", "urgent", "professional", "none"], str]
 
 
@@ -261,46 +399,24 @@ class RedFlagsFile(_Model):
 
 
 class BandInfo(_Model):
-    id: Literal["unlikely", "possible", "likely"]
+    id: Literal["not_enough", "unlikely", "possible", "likely"]
     min_score: int = Field(ge=0, le=100)
     label: str
     meaning: str
 
 
-REQUIRED_MODIFIERS: frozenset[str] = frozenset(
-    {
-        "neck_yes",
-        "slump_positive",
-        "slump_negative",
-        "site_each",
-        "site_cap",
-        "coherent",
-        "incoherent_counter",
-        "bilateral_soreness_counter",
-    }
-)
-REQUIRED_MODIFIER_TEXT: frozenset[str] = frozenset(
-    {"neck_yes", "slump_positive", "slump_negative", "sites", "coherent", "incoherent_counter", "bilateral_soreness_counter"}
-)
-
-
 _PLAIN_TEXTS = [
-    "returns_when_running", "helped_label", "sign1_nothing", "no_sensations", "bilateral_soreness_label", "same_run_differs",
-    "walk_worse_than_hard_run", "moves_around", "warms_up_label", "warms_up", "sign3_nothing", "cannot_find_self",
-    "cannot_find_therapist", "tender_spot_label", "tender_spot", "sign4_nothing", "sitting", "lying", "night", "sign5_nothing",
-    "scan_normal", "scan_mild_wear", "clear_injury_label", "clear_injury", "no_scans", "scan_elsewhere", "neck_label",
-    "slump_positive_label", "slump_negative_label", "sites_label", "coherent_label", "incoherent_label", "no_regions",
-    "sides_differ", "no_shared_nerve", "nerve_sitting", "safety_unanswered", "night_safety_unanswered", "both_sides",
-    "whole_body", "acute_rest_pain", "after_fall",
+    "sign1_nothing", "no_sensations", "sign3_nothing", "sign4_nothing", "sign5_nothing", "no_scans", "scan_elsewhere",
+    "scan_unknown", "no_regions", "sides_differ", "no_shared_nerve", "nerve_sitting", "nerve_spine", "safety_unanswered",
+    "night_safety_unanswered", "both_sides", "whole_body", "acute_rest_pain", "after_fall", "not_enough",
+    "question_regions", "question_sites", "question_slump",
 ]
 # Every sentence the scorer writes, with the {placeholders} it fills in.
 SCORING_TEXTS: dict[str, frozenset[str]] = {
     **dict.fromkeys(_PLAIN_TEXTS, frozenset()),
-    **dict.fromkeys(["no_change", "worse", "helped", "neural_sensations", "plain_sensations", "fits_one_nerve"], frozenset({"names"})),
-    "variability": frozenset({"value"}),
-    "rest_intensity": frozenset({"value"}),
-    "sites_reported": frozenset({"where"}),
+    **dict.fromkeys(["fits_one_nerve", "nerve_provoked"], frozenset({"names"})),
     "nerve_usual": frozenset({"region"}),
+    "nerve_branch": frozenset({"region", "branch"}),
     "nerve_and_branches": frozenset({"name"}),
     "nerve_also": frozenset({"region", "reason"}),
     "unanswered": frozenset({"signs"}),
@@ -317,28 +433,19 @@ def _placeholders(template: str) -> set[str] | None:
 
 class ScoringFile(_Model):
     bands: list[BandInfo]
-    modifiers: dict[str, float]
-    modifier_text: dict[str, str]
     caveats: list[str]
     texts: dict[str, str]
     source: str
 
     @model_validator(mode="after")
     def _bands_start_at_zero(self) -> ScoringFile:
-        ordered = sorted(self.bands, key=lambda b: b.min_score)
-        if [b.id for b in ordered] != ["unlikely", "possible", "likely"] or ordered[0].min_score != 0:
-            raise ValueError("bands must be unlikely (from 0), possible, likely in rising order")
-        if len({b.min_score for b in self.bands}) != len(self.bands):
+        graded = sorted((b for b in self.bands if b.id != "not_enough"), key=lambda b: b.min_score)
+        if [b.id for b in graded] != ["unlikely", "possible", "likely"] or graded[0].min_score != 0:
+            raise ValueError("bands must be unlikely (from 0), possible, likely in rising order, plus not_enough")
+        if sum(b.id == "not_enough" for b in self.bands) != 1:
+            raise ValueError("bands must include not_enough once")
+        if len({b.min_score for b in graded}) != len(graded):
             raise ValueError("bands must start at different scores")
-        missing = REQUIRED_MODIFIERS - set(self.modifiers)
-        if missing:
-            raise ValueError(f"modifiers miss {sorted(missing)}")
-        negative = sorted(k for k, v in self.modifiers.items() if v < 0)
-        if negative:
-            raise ValueError(f"modifiers {negative} must not be negative (counter modifiers are subtracted)")
-        missing_text = REQUIRED_MODIFIER_TEXT - set(self.modifier_text)
-        if missing_text:
-            raise ValueError(f"modifier_text misses {sorted(missing_text)}")
         problems = []
         missing_texts = set(SCORING_TEXTS) - set(self.texts)
         if missing_texts:
@@ -363,7 +470,7 @@ class Advice(_Model):
     id: str
     title: str
     text: str
-    when: Literal["always", "unlikely", "possible", "likely", "sensitive"] = "always"
+    when: Literal["always", "unlikely", "possible", "likely", "sensitive", "not_enough"] = "always"
     source: str
 
 
@@ -386,6 +493,7 @@ class Content(_Model):
     nerves: list[Nerve]
     red_flags: RedFlagsFile
     scoring: ScoringFile
+    evidence: EvidenceFile
     advice: AdviceFile
     learn_markdown: str
 
@@ -421,10 +529,14 @@ class Content(_Model):
             for nerve_id in region.nerves:
                 if nerve_id not in nerve_ids:
                     problems.append(f"regions.yaml region {region.id}: unknown nerve {nerve_id!r}")
-            for extra in region.also_consider:
+            for extra in [*region.also_consider, *region.not_listed]:
                 need_source(f"regions.yaml region {region.id} also_consider", extra.source)
                 if extra.nerve not in nerve_ids:
                     problems.append(f"regions.yaml region {region.id}: unknown nerve {extra.nerve!r}")
+            ranked = set(region.nerves) | {a.nerve for a in region.also_consider}
+            for extra in region.not_listed:
+                if extra.nerve in ranked:
+                    problems.append(f"regions.yaml region {region.id}: nerve {extra.nerve!r} is both ranked and not_listed")
         for site in self.sites:
             need_source(f"regions.yaml site {site.id}", site.source)
             if site.landmark not in landmark_ids:
@@ -446,6 +558,37 @@ class Content(_Model):
             if ref not in flag_ids:
                 problems.append(f"redflags.yaml night_pain_flags: unknown flag {ref!r}")
         need_source("scoring.yaml", self.scoring.source)
+        need_source("evidence.yaml", self.evidence.source)
+        need_source("evidence.yaml prior", self.evidence.prior.source)
+        for gid, group in self.evidence.groups.items():
+            need_source(f"evidence.yaml group {gid}", group.source)
+        region_ids = {r.id for r in self.regions}
+
+        def check_condition(where: str, cond: Condition) -> None:
+            for path in cond.fields:
+                problem = check_question_field(Question(field=path, kind="checkbox", label=path))
+                if problem:
+                    problems.append(f"{where}: {problem}")
+            for rid in [*(cond.regions_any or []), *(cond.both_sides_any or [])]:
+                if rid not in region_ids:
+                    problems.append(f"{where}: unknown region {rid!r}")
+
+        for finding in self.evidence.findings:
+            need_source(f"evidence.yaml finding {finding.id}", finding.source)
+            check_condition(f"evidence.yaml finding {finding.id}", finding)
+            for cond in finding.unless:
+                check_condition(f"evidence.yaml finding {finding.id} unless", cond)
+        mimic_ids = {m.id for m in self.red_flags.mimics}
+        for alert in self.red_flags.inferred:
+            need_source(f"redflags.yaml inferred {alert.id}", alert.source)
+            if alert.id not in flag_ids | mimic_ids:
+                problems.append(f"redflags.yaml inferred: unknown flag or mimic {alert.id!r}")
+            for cond in [*alert.all, *alert.any]:
+                check_condition(f"redflags.yaml inferred {alert.id}", cond)
+        for nerve in self.nerves:
+            unknown = sorted(set(nerve.provoked_by) - PROVOKERS)
+            if unknown:
+                problems.append(f"nerves.yaml nerve {nerve.id}: unknown provoked_by {unknown}")
         need_source("questions.yaml", self.questions.source)
         for advice in self.advice.advice:
             need_source(f"advice.yaml {advice.id}", advice.source)
@@ -462,6 +605,8 @@ class Content(_Model):
             if twice:
                 problems.append(f"{where}: ids listed twice {twice}")
         for nerve in self.nerves:
+            if nerve.parent is not None and nerve.parent not in nerve_ids:
+                problems.append(f"nerves.yaml nerve {nerve.id}: parent {nerve.parent!r} is not a nerve id")
             if nerve.family not in nerve_ids:
                 problems.append(f"nerves.yaml nerve {nerve.id}: family {nerve.family!r} is not a nerve id")
         questions = [(f"signs.yaml sign {sign.number}", q) for sign in self.signs for q in sign.questions]
@@ -484,6 +629,7 @@ FILES: dict[str, str] = {
     "nerves": "nerves.yaml",
     "red_flags": "redflags.yaml",
     "scoring": "scoring.yaml",
+    "evidence": "evidence.yaml",
     "advice": "advice.yaml",
 }
 
@@ -495,6 +641,7 @@ _FILE_MODELS: dict[str, type[BaseModel]] = {
     "nerves": NervesFile,
     "red_flags": RedFlagsFile,
     "scoring": ScoringFile,
+    "evidence": EvidenceFile,
     "advice": AdviceFile,
 }
 
@@ -546,6 +693,7 @@ def load_content_from(directory: Path) -> Content:
             nerves=nerves.nerves,
             red_flags=parsed["red_flags"],
             scoring=parsed["scoring"],
+            evidence=parsed["evidence"],
             advice=parsed["advice"],
             learn_markdown=learn.read_text(encoding="utf-8"),
         )

@@ -13,11 +13,14 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-SCHEMA_VERSION: Literal[1] = 1
+SCHEMA_VERSION: Literal[2] = 2
+# Version 2 only added fields and options, so a version-1 payload is a valid version-2 one
+# once its version number is raised (see ``migrate_answers``).
+KNOWN_VERSIONS: frozenset[int] = frozenset({1, 2})
 
 Side = Literal["left", "right", "both"]
 Duration = Literal["under_2_weeks", "2_to_6_weeks", "6_to_12_weeks", "3_to_12_months", "over_a_year"]
-Onset = Literal["gradual", "sudden", "after_fall", "after_sprain"]
+Onset = Literal["gradual", "sudden", "after_fall", "after_sprain", "after_one_run", "woke_up_with_it"]
 Treatment = Literal[
     "rest",
     "ice",
@@ -26,11 +29,13 @@ Treatment = Literal[
     "stretching",
     "strengthening",
     "massage",
+    "physio_manual",
+    "chiropractic",
     "injection",
     "orthotics_or_shoes",
     "surgery",
 ]
-Outcome = Literal["helped", "no_change", "worse"]
+Outcome = Literal["helped", "no_change", "worse", "short_relief"]
 Quality = Literal[
     "dull_ache",
     "sharp_stabbing",
@@ -40,14 +45,26 @@ Quality = Literal[
     "numbness",
     "burning",
     "electric",
+    "cramping_twitching",
 ]
-TenderSpot = Literal["found_reproduces", "found_but_different", "cannot_find", "not_tried"]
-Imaging = Literal["xray", "mri", "ultrasound", "ct", "bone_scan"]
-ImagingResult = Literal["normal", "mild_wear", "clear_injury"]
+TenderSpot = Literal["found_reproduces", "found_spreads", "found_but_different", "cannot_find", "not_tried"]
+Imaging = Literal["xray", "mri", "ultrasound", "ct", "bone_scan", "nerve_test"]
+ImagingResult = Literal["normal", "mild_wear", "pressing_nerve", "different_area", "clear_injury", "unknown"]
+Trigger = Literal[
+    "waistband_belt",
+    "tight_laces_boots",
+    "long_standing",
+    "cycling",
+    "squatting_kneeling",
+    "leg_crossing",
+    "hard_seat",
+    "downhill_or_hip_extension",
+]
+Weakness = Literal["foot_slap", "tripping", "gives_way", "weak_push_off"]
 YesNoUnsure = Literal["yes", "no", "not_sure"]
 Site = Literal["neck", "upper_back", "mid_back", "low_back", "pelvis"]
 Urgency = Literal["emergency", "urgent", "professional", "none"]
-Band = Literal["unlikely", "possible", "likely"]
+Band = Literal["not_enough", "unlikely", "possible", "likely"]
 
 Intensity = Annotated[int, Field(ge=0, le=10)]
 ShortText = Annotated[str, Field(max_length=500)]
@@ -115,9 +132,10 @@ class Sign1(_Strict):
 
 
 class Sign2(_Strict):
-    """What the symptoms feel like."""
+    """What the symptoms feel like, and whether an odd-feeling patch can be outlined."""
 
     qualities: list[Quality] | None = None
+    outline_patch: bool | None = None
 
     @field_validator("qualities")
     @classmethod
@@ -133,6 +151,17 @@ class Sign3(_Strict):
     walk_worse_than_hard_run: bool | None = None
     moves_around: bool | None = None
     warms_up_pattern: bool | None = None
+    triggers: list[Trigger] | None = None
+    exertional: bool | None = None
+    exertional_numb_or_slap: bool | None = None
+    compartment_tight: bool | None = None
+    cold_pale_foot: bool | None = None
+    grows_run_by_run: bool | None = None
+
+    @field_validator("triggers")
+    @classmethod
+    def _unique(cls, value: list[Trigger] | None) -> list[Trigger] | None:
+        return None if value is None else sorted(set(value))
 
 
 class Sign4(_Strict):
@@ -140,6 +169,9 @@ class Sign4(_Strict):
 
     self_press: TenderSpot | None = None
     therapist_press: TenderSpot | None = None
+    tap_tingling: bool | None = None
+    bone_tender: bool | None = None
+    hop_pain: bool | None = None
 
 
 class Sign5(_Strict):
@@ -164,7 +196,14 @@ class Sign6(_Strict):
 
 
 class Slump(_Strict):
-    """The optional seated slump self-check; positive only if all three criteria hold."""
+    """The optional seated slump self-check.
+
+    Positive, as in the neurodynamic literature, when it brings on the person's familiar
+    symptom and that symptom changes with the neck (structural differentiation); a
+    difference from the other side supports it but is not required. It is negative only
+    when it was done and brought on nothing familiar; anything in between is "partly"
+    positive and counts for nothing either way.
+    """
 
     done: bool = False
     familiar_symptom: bool = False
@@ -173,7 +212,26 @@ class Slump(_Strict):
 
     @property
     def positive(self) -> bool:
-        return self.done and self.familiar_symptom and self.changes_with_neck and self.differs_from_other_side
+        return self.done and self.familiar_symptom and self.changes_with_neck
+
+    @property
+    def negative(self) -> bool:
+        return self.done and not self.familiar_symptom
+
+
+class Clues(_Strict):
+    """Findings outside the article's six signs that the case reports needed (all optional)."""
+
+    cough_sneeze: YesNoUnsure | None = None
+    weakness: list[Weakness] | None = None
+    calf_swollen: bool | None = None
+    clot_risk: bool | None = None
+    limp: bool | None = None
+
+    @field_validator("weakness")
+    @classmethod
+    def _unique(cls, value: list[Weakness] | None) -> list[Weakness] | None:
+        return None if value is None else sorted(set(value))
 
 
 class Origin(_Strict):
@@ -204,10 +262,22 @@ class JournalEntry(_Strict):
         return self
 
 
+def migrate_answers(data: Any) -> Any:
+    """Bring an older answers payload up to the current version (links and files both use it).
+
+    Version 1 -> 2: every version-1 field and option still exists; only the number changes.
+    A payload without a version is read as the current one. Unknown versions are left as
+    they are, so validation names them.
+    """
+    if isinstance(data, dict) and data.get("version") == 1 and not isinstance(data.get("version"), bool):
+        return {**data, "version": SCHEMA_VERSION}
+    return data
+
+
 class Answers(_Strict):
     """Everything the person told us. The one source of truth for pages, links and files."""
 
-    version: Literal[1] = SCHEMA_VERSION
+    version: Literal[2] = SCHEMA_VERSION
     regions: list[RegionPain] = Field(default_factory=list, max_length=80)
     sites: list[SiteReport] = Field(default_factory=list, max_length=5)
     duration: Duration | None = None
@@ -219,12 +289,18 @@ class Answers(_Strict):
     sign5: Sign5 = Field(default_factory=Sign5)
     sign6: Sign6 = Field(default_factory=Sign6)
     neck_changes_legs: YesNoUnsure | None = None
+    clues: Clues = Field(default_factory=Clues)
     slump: Slump | None = None
     red_flags: list[FlagId] | None = Field(default=None, max_length=60)
     mimics: list[MimicId] | None = Field(default=None, max_length=60)
     note: ShortText = ""
     origin: Origin | None = None
     journal: list[JournalEntry] = Field(default_factory=list, max_length=520)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _migrate(cls, data: Any) -> Any:
+        return migrate_answers(data)
 
     @field_validator("regions")
     @classmethod
@@ -308,14 +384,40 @@ class SuspectedNerve(BaseModel):
 
 
 class TriggeredFlag(BaseModel):
-    """A red flag, mimic or risky combination the answers raised, with what to do about it."""
+    """A red flag, mimic or risky combination the answers raised, with what to do about it.
+
+    ``inferred`` alerts were not ticked: other answers together raise them, and ``reason``
+    says which."""
 
     id: str
-    kind: Literal["red_flag", "mimic", "combination"]
+    kind: Literal["red_flag", "mimic", "combination", "inferred"]
     level: Urgency
     title: str
     action: str
     source: str
+    reason: str = ""
+
+
+class AppliedFinding(BaseModel):
+    """One piece of evidence that moved the odds: its likelihood ratio (after correlated
+    findings were discounted), the points shown (10 x ln LR), why, and how well it is known."""
+
+    id: str
+    sign: int | None
+    label: str
+    lr: float
+    points: float
+    reason: str
+    evidence: Literal["measured", "derived", "expert"]
+    source: str
+
+
+class DecidingQuestion(BaseModel):
+    """An unanswered question that could change the result most, and the step that asks it."""
+
+    field: str
+    page: str
+    label: str
 
 
 class Assessment(BaseModel):
@@ -325,6 +427,12 @@ class Assessment(BaseModel):
     band: Band
     band_label: str
     band_meaning: str
+    log_odds: float
+    prior: float
+    coverage: float = Field(ge=0, le=1)
+    coverage_needed: float
+    deciding: list[DecidingQuestion]
+    findings: list[AppliedFinding]
     signs: list[SignResult]
     modifiers: list[Adjustment]
     counter_evidence: list[Adjustment]

@@ -1,21 +1,29 @@
 """Turn ``Answers`` into an explained ``Assessment``.
 
-Points come from ``content/signs.yaml`` and ``content/scoring.yaml``; this module only
-knows how each kind of answer is counted. Every point added or taken away carries a
-plain-language reason, so the result can always say why.
+The model is content/evidence.yaml: the odds of nerve involvement start at a prior and
+every answered finding multiplies them by its likelihood ratio. An unanswered question
+adds nothing, and when too little is answered to say anything the band is "not enough
+answers yet" rather than a verdict. This module only knows how each kind of answer is
+tested; the figures, their sources and the sentences are content.
 """
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
 
-from nervetriage.content import Content, Sign, load_content
+from nervetriage.content import Condition, Content, Finding, load_content
 from nervetriage.models import (
     URGENCY_ORDER,
     Adjustment,
+    AppliedFinding,
     Answers,
     Assessment,
     Band,
+    DecidingQuestion,
     RegionPain,
     Side,
     SignResult,
@@ -28,296 +36,116 @@ NEURAL_QUALITIES = frozenset({"pins_and_needles", "tingling", "numbness", "burni
 # Treatments that, per the article, ease nerve pain for a while too: "helped" only counts
 # against a nerve when the pain does not come back on running again.
 EASES_NERVE_PAIN_TOO = frozenset({"rest"})
+POINTS_PER_LN = 10.0
+
+# The answer fields a computed finding reads, for coverage and for "which questions decide it".
+COMPUTED_FIELDS: dict[str, tuple[str, ...]] = {
+    "treatments_failed": ("sign1.treatments",),
+    "treatments_worse": ("sign1.treatments",),
+    "treatments_short_relief": ("sign1.treatments",),
+    "treatments_helped": ("sign1.treatments",),
+    "no_rest_pain": ("sign5.sitting", "sign5.lying", "sign5.night"),
+    "slump_positive": ("slump",),
+    "slump_negative": ("slump",),
+    "sites": ("sites",),
+    "coherent": ("regions",),
+    "incoherent": ("regions",),
+    "bilateral_soreness": ("regions",),
+}
+
+
+# --------------------------------------------------------------------- reading answers
+
+
+def get_path(answers: Answers, path: str) -> Any:
+    """The value at a dotted path into the answers (None when any step is missing)."""
+    value: Any = answers
+    for part in path.split("."):
+        if value is None:
+            return None
+        value = getattr(value, part, None)
+    return value
+
+
+EMPTY_IS_UNANSWERED = frozenset({"regions", "sites", "sign1.treatments"})
+
+
+def is_answered(value: Any, path: str = "") -> bool:
+    """None is "not answered"; so are an empty treatments table, sites list or region list,
+    which the pages cannot tell apart from "not reached yet". An empty list elsewhere is an
+    explicit "none of these"."""
+    if value is None:
+        return False
+    if path in EMPTY_IS_UNANSWERED or isinstance(value, dict):
+        return bool(value)
+    if hasattr(value, "done"):  # the slump check
+        return bool(value.done)
+    return True
+
+
+def _matches(cond: Condition, value: Any) -> bool:
+    if cond.equals is not None:
+        return bool(value == cond.equals and type(value) is type(cond.equals))
+    if cond.has is not None:
+        return isinstance(value, list | tuple) and cond.has in value
+    if cond.has_any is not None:
+        return isinstance(value, list | tuple) and bool(set(cond.has_any) & set(value))
+    if cond.at_least is not None:
+        return isinstance(value, int | float) and not isinstance(value, bool) and value >= cond.at_least
+    return False
+
+
+def _sides_by_region(regions: Iterable[RegionPain]) -> dict[str, set[str]]:
+    sides: dict[str, set[str]] = defaultdict(set)
+    for pain in regions:
+        sides[pain.region] |= {"left", "right"} if pain.side == "both" else {pain.side}
+    return sides
+
+
+def evaluate(cond: Condition, answers: Answers) -> bool | None:
+    """True or False when the condition's answer is given, None when it is not answered."""
+    if cond.regions_any is not None:
+        return bool({r.region for r in answers.regions} & set(cond.regions_any)) if answers.regions else None
+    if cond.both_sides_any is not None:
+        if not answers.regions:
+            return None
+        sides = _sides_by_region(answers.regions)
+        return any(sides.get(r, set()) == {"left", "right"} for r in cond.both_sides_any)
+    if cond.sites_any is not None:
+        return any(s.site in cond.sites_any and (s.pain or s.stiffness) for s in answers.sites) if answers.sites else None
+    answered = False
+    for path in cond.fields:
+        value = get_path(answers, path)
+        if not is_answered(value):
+            continue
+        answered = True
+        if _matches(cond, value):
+            return True
+    return False if answered else None
 
 
 def _label(content: Content, field: str, value: str) -> str:
     """The human label content gives an option, falling back to the raw value."""
-    for sign in content.signs:
-        for question in sign.questions:
-            if question.field == field and value in question.options:
-                return question.options[value].lower()
+    for question in _all_questions(content):
+        if question.field == field and value in question.options:
+            return question.options[value].lower()
     return value.replace("_", " ")
 
 
-def _sign_result(sign: Sign, answered: bool, points: float, reasons: list[str]) -> SignResult:
-    """A sign's contribution, capped at its maximum from content."""
-    return SignResult(
-        number=sign.number,
-        title=sign.title,
-        answered=answered,
-        points=round(min(points, sign.max_points), 2),
-        max_points=sign.max_points,
-        reasons=reasons,
-    )
-
-
-def _sign1(answers: Answers, content: Content) -> tuple[SignResult, list[Adjustment]]:
-    t = content.scoring.text
-    sign = content.sign(1)
-    w = sign.weights
-    s1 = answers.sign1
-    points = 0.0
-    reasons: list[str] = []
-    counter: list[Adjustment] = []
-    failed = [t for t, o in s1.treatments.items() if o == "no_change"]
-    worse = [t for t, o in s1.treatments.items() if o == "worse"]
-    helped = [t for t, o in s1.treatments.items() if o == "helped"]
-    if s1.returns_when_running:
-        # Rest easing the pain until running resumes is the article's nerve pattern, not a cure.
-        helped = [t for t in helped if t not in EASES_NERVE_PAIN_TOO]
-    if failed:
-        points += w["no_change"] * len(failed)
-        names = ", ".join(_label(content, "sign1.treatments", t) for t in failed)
-        reasons.append(t("no_change", names=names))
-    if worse:
-        points += w["worse"] * len(worse)
-        names = ", ".join(_label(content, "sign1.treatments", t) for t in worse)
-        reasons.append(t("worse", names=names))
-    if s1.returns_when_running:
-        points += w["returns_when_running"]
-        reasons.append(t("returns_when_running"))
-    if helped:
-        cut = min(w["helped_counter"] * len(helped), w["helped_counter_cap"])
-        names = ", ".join(_label(content, "sign1.treatments", t) for t in helped)
-        counter.append(
-            Adjustment(
-                id="treatment_helped",
-                label=t("helped_label"),
-                points=-cut,
-                reason=t("helped", names=names),
-            )
-        )
-    answered = bool(s1.treatments) or s1.returns_when_running is not None
-    if answered and not reasons:
-        reasons.append(t("sign1_nothing"))
-    result = _sign_result(sign, answered, points, reasons)
-    return result, counter
-
-
-def _sign2(answers: Answers, content: Content, bilateral_only: bool) -> tuple[SignResult, list[Adjustment]]:
-    t = content.scoring.text
-    sign = content.sign(2)
-    qualities = answers.sign2.qualities
-    reasons: list[str] = []
-    counter: list[Adjustment] = []
-    points = 0.0
-    if qualities:
-        points = sum(sign.weights[q] for q in qualities)
-        neural = [q for q in qualities if q in NEURAL_QUALITIES]
-        if neural:
-            names = ", ".join(_label(content, "sign2.qualities", q) for q in neural)
-            reasons.append(t("neural_sensations", names=names))
-        plain = [q for q in qualities if q not in NEURAL_QUALITIES]
-        if plain:
-            names = ", ".join(_label(content, "sign2.qualities", q) for q in plain)
-            reasons.append(t("plain_sensations", names=names.capitalize()))
-    elif qualities is not None:
-        reasons.append(t("no_sensations"))
-    if bilateral_only and qualities is not None and not (set(qualities) & NEURAL_QUALITIES):
-        weight = content.scoring.modifiers["bilateral_soreness_counter"]
-        counter.append(
-            Adjustment(
-                id="bilateral_soreness",
-                label=t("bilateral_soreness_label"),
-                points=-weight,
-                reason=content.scoring.modifier_text["bilateral_soreness_counter"],
-            )
-        )
-    result = _sign_result(sign, qualities is not None, points, reasons)
-    return result, counter
-
-
-def _sign3(answers: Answers, content: Content) -> tuple[SignResult, list[Adjustment]]:
-    t = content.scoring.text
-    sign = content.sign(3)
-    w = sign.weights
-    s3 = answers.sign3
-    points = 0.0
-    reasons: list[str] = []
-    counter: list[Adjustment] = []
-    if s3.variability:
-        points += w["variability_per_point"] * s3.variability
-        reasons.append(t("variability", value=s3.variability))
-    if s3.same_run_differs:
-        points += w["same_run_differs"]
-        reasons.append(t("same_run_differs"))
-    if s3.walk_worse_than_hard_run:
-        points += w["walk_worse_than_hard_run"]
-        reasons.append(t("walk_worse_than_hard_run"))
-    if s3.moves_around:
-        points += w["moves_around"]
-        reasons.append(t("moves_around"))
-    if s3.warms_up_pattern:
-        counter.append(
-            Adjustment(
-                id="warms_up",
-                label=t("warms_up_label"),
-                points=-w["warms_up_counter"],
-                reason=t("warms_up"),
-            )
-        )
-    answered = any(
-        v is not None
-        for v in (s3.variability, s3.same_run_differs, s3.walk_worse_than_hard_run, s3.moves_around, s3.warms_up_pattern)
-    )
-    if answered and not reasons:
-        reasons.append(t("sign3_nothing"))
-    result = _sign_result(sign, answered, points, reasons)
-    return result, counter
-
-
-def _sign4(answers: Answers, content: Content) -> tuple[SignResult, list[Adjustment]]:
-    t = content.scoring.text
-    sign = content.sign(4)
-    w = sign.weights
-    s4 = answers.sign4
-    points = 0.0
-    reasons: list[str] = []
-    counter: list[Adjustment] = []
-    if s4.self_press == "cannot_find":
-        points += w["cannot_find_self"]
-        reasons.append(t("cannot_find_self"))
-    if s4.therapist_press == "cannot_find":
-        points += w["cannot_find_therapist"]
-        reasons.append(t("cannot_find_therapist"))
-    if "found_reproduces" in (s4.self_press, s4.therapist_press):
-        counter.append(
-            Adjustment(
-                id="tender_spot",
-                label=t("tender_spot_label"),
-                points=-w["found_reproduces_counter"],
-                reason=t("tender_spot"),
-            )
-        )
-    answered = s4.self_press not in (None, "not_tried") or s4.therapist_press not in (None, "not_tried")
-    if answered and not reasons:
-        reasons.append(t("sign4_nothing"))
-    result = _sign_result(sign, answered, points, reasons)
-    return result, counter
-
-
-def _sign5(answers: Answers, content: Content) -> SignResult:
-    t = content.scoring.text
-    sign = content.sign(5)
-    w = sign.weights
-    s5 = answers.sign5
-    points = 0.0
-    reasons: list[str] = []
-    if s5.sitting:
-        points += w["sitting"]
-        reasons.append(t("sitting"))
-    if s5.lying:
-        points += w["lying"]
-        reasons.append(t("lying"))
-    if s5.night:
-        points += w["night"]
-        reasons.append(t("night"))
-    if s5.rest_intensity:
-        points += w["rest_intensity_per_point"] * s5.rest_intensity
-        reasons.append(t("rest_intensity", value=s5.rest_intensity))
-    answered = any(v is not None for v in (s5.sitting, s5.lying, s5.night, s5.rest_intensity))
-    if answered and not reasons:
-        reasons.append(t("sign5_nothing"))
-    return _sign_result(sign, answered, points, reasons)
-
-
-def _sign6(answers: Answers, content: Content) -> tuple[SignResult, list[Adjustment]]:
-    t = content.scoring.text
-    sign = content.sign(6)
-    w = sign.weights
-    s6 = answers.sign6
-    points = 0.0
-    reasons: list[str] = []
-    counter: list[Adjustment] = []
-    had_scan = bool(s6.imaging)
-    if had_scan and s6.result == "normal":
-        points += w["normal"]
-        reasons.append(t("scan_normal"))
-    elif had_scan and s6.result == "mild_wear":
-        points += w["mild_wear"]
-        reasons.append(t("scan_mild_wear"))
-    elif had_scan and s6.result == "clear_injury":
-        counter.append(
-            Adjustment(
-                id="clear_injury",
-                label=t("clear_injury_label"),
-                points=-w["clear_injury_counter"],
-                reason=t("clear_injury"),
-            )
-        )
-    if s6.imaging is not None and not s6.imaging:
-        reasons.append(t("no_scans"))
-    answered = s6.imaging is not None and (not s6.imaging or s6.result is not None)
-    if answered and had_scan and not reasons:
-        reasons.append(t("scan_elsewhere"))
-    result = _sign_result(sign, answered, points, reasons)
-    return result, counter
+def _all_questions(content: Content) -> list[Any]:
+    found = [q for sign in content.signs for q in sign.questions]
+    found += [q for qs in content.questions.steps.values() for q in qs]
+    return found + list(content.questions.slump_criteria)
 
 
 # --------------------------------------------------------------------- anatomy
-
-
-def rank_nerves(regions: list[RegionPain], answers: Answers, content: Content) -> list[SuspectedNerve]:
-    """Rank nerves by how many painful regions they serve, weighted by intensity."""
-    t = content.scoring.text
-    region_by_id = {r.id: r for r in content.regions}
-    nerve_by_id = {n.id: n for n in content.nerves}
-    weight: dict[str, float] = defaultdict(float)
-    where: dict[str, dict[str, None]] = defaultdict(dict)  # ordered set of region ids per nerve
-    sides: dict[str, set[Side]] = defaultdict(set)
-    for pain in regions:
-        region = region_by_id[pain.region]
-        factor = 0.5 + pain.intensity / 10
-        for nerve_id in region.nerves:
-            weight[nerve_id] += 2 * factor
-            where[nerve_id][region.id] = None
-            sides[nerve_id].add(pain.side)
-        for extra in region.also_consider:
-            if extra.nerve not in region.nerves:  # a note on a listed nerve adds a reason, not weight
-                weight[extra.nerve] += 1 * factor
-            where[extra.nerve][region.id] = None
-            sides[extra.nerve].add(pain.side)
-    sitting = bool(answers.sign5.sitting)
-    if sitting:
-        for nerve_id in weight:
-            if nerve_by_id[nerve_id].sitting_compression:
-                weight[nerve_id] += 1
-    result = []
-    for nerve_id in sorted(weight, key=lambda n: (-weight[n], n)):
-        nerve = nerve_by_id[nerve_id]
-        reasons: list[str] = []
-        for region_id in where[nerve_id]:
-            region = region_by_id[region_id]
-            if nerve_id in region.nerves:
-                reasons.append(t("nerve_usual", region=region.label))
-            notes = [extra.reason for extra in region.also_consider if extra.nerve == nerve_id]
-            reasons.extend(t("nerve_also", region=region.label, reason=note) for note in notes)
-        if sitting and nerve.sitting_compression:
-            reasons.append(t("nerve_sitting"))
-        side_set = sides[nerve_id]
-        side_list: list[Side] = ["both"] if "both" in side_set or {"left", "right"} <= side_set else sorted(side_set)
-        result.append(
-            SuspectedNerve(
-                id=nerve.id,
-                name=nerve.name,
-                roots=nerve.roots,
-                weight=round(weight[nerve_id], 2),
-                sides=side_list,
-                regions=list(where[nerve_id]),
-                reasons=reasons,
-            )
-        )
-    return result
 
 
 def is_bilateral(regions: list[RegionPain]) -> bool:
     """True when every painful region hurts on both sides (marked "both" or listed left and right)."""
     if not regions:
         return False
-    sides: dict[str, set[str]] = defaultdict(set)
-    for pain in regions:
-        sides[pain.region] |= {"left", "right"} if pain.side == "both" else {pain.side}
-    return all(s == {"left", "right"} for s in sides.values())
+    return all(s == {"left", "right"} for s in _sides_by_region(regions).values())
 
 
 def fits_one_nerve(regions: list[RegionPain], content: Content) -> tuple[bool | None, str]:
@@ -343,117 +171,431 @@ def fits_one_nerve(regions: list[RegionPain], content: Content) -> tuple[bool | 
     return False, t("no_shared_nerve")
 
 
+def _provokers(answers: Answers) -> dict[str, str]:
+    """Answers that point at particular nerves (id -> the person's words for it)."""
+    found: dict[str, str] = {}
+    content = load_content()
+    for trigger in answers.sign3.triggers or []:
+        found[trigger] = _label(content, "sign3.triggers", trigger)
+    for weak in answers.clues.weakness or []:
+        found[weak] = _label(content, "clues.weakness", weak)
+    if answers.onset in ("after_sprain", "after_fall", "woke_up_with_it"):
+        found[answers.onset] = _label(content, "onset", answers.onset)
+    if answers.clues.cough_sneeze == "yes":
+        found["cough_sneeze"] = "cough or sneeze"
+    if answers.sign3.exertional_numb_or_slap:
+        found["exertional_numb_or_slap"] = "numbness or foot slap during runs"
+    if answers.sign5.sitting:
+        found["sitting"] = "sitting"
+    return found
+
+
+def _spine_evidence(answers: Answers) -> bool:
+    low_back_site = any(s.site == "low_back" and (s.pain or s.stiffness) for s in answers.sites)
+    low_back_region = any(r.region == "low_back" for r in answers.regions)
+    return low_back_site or low_back_region or answers.clues.cough_sneeze == "yes"
+
+
+def rank_nerves(regions: list[RegionPain], answers: Answers, content: Content) -> list[SuspectedNerve]:
+    """Rank nerves by how much of the painful area they explain and how specifically.
+
+    A region's usual nerves (its skin) count most, shared between them; "also consider"
+    nerves count less; a trunk gets part of its branches' credit. A nerve that explains
+    every painful area gets a bonus; what brings the pain on and spine findings add to the
+    nerves they point at. Ties go to the nerve with more specific evidence, then the
+    shorter course (the more local explanation), never to the name.
+    """
+    t = content.scoring.text
+    region_by_id = {r.id: r for r in content.regions}
+    nerve_by_id = {n.id: n for n in content.nerves}
+    order = {n.id: i for i, n in enumerate(content.nerves)}
+    weight: dict[str, float] = defaultdict(float)
+    specific: dict[str, float] = defaultdict(float)
+    explains: dict[str, set[str]] = defaultdict(set)
+    reasons: dict[str, dict[str, None]] = defaultdict(dict)
+    where: dict[str, dict[str, None]] = defaultdict(dict)
+    sides: dict[str, set[Side]] = defaultdict(set)
+
+    def credit(nerve_id: str, region_id: str, side: Side, amount: float, reason: str, spec: float = 0.0) -> None:
+        weight[nerve_id] += amount
+        specific[nerve_id] += spec
+        explains[nerve_id].add(region_id)
+        where[nerve_id][region_id] = None
+        sides[nerve_id].add(side)
+        reasons[nerve_id][reason] = None
+
+    for pain in regions:
+        region = region_by_id[pain.region]
+        factor = 0.5 + pain.intensity / 10
+        usual = list(region.nerves)
+        for nerve_id in usual:
+            share = 1 / len(usual)
+            credit(nerve_id, region.id, pain.side, factor * (1.5 + share), t("nerve_usual", region=region.label), spec=share)
+        for extra in region.also_consider:
+            amount = 0.0 if extra.nerve in usual else 0.6 * factor  # a note on a usual nerve adds a reason, not weight
+            credit(extra.nerve, region.id, pain.side, amount, t("nerve_also", region=region.label, reason=extra.reason))
+        # Trunks: each ancestor of a usual nerve gets part of its credit, less the further up.
+        trunks: dict[str, tuple[float, str]] = {}
+        for nerve_id in usual:
+            parent, level = nerve_by_id[nerve_id].parent, 0.6
+            while parent is not None and parent not in usual:
+                if parent not in trunks or trunks[parent][0] < level:
+                    trunks[parent] = (level, nerve_by_id[nerve_id].name)
+                parent, level = nerve_by_id[parent].parent, level * 0.6
+        for trunk in sorted(trunks, key=order.__getitem__):
+            level, branch = trunks[trunk]
+            credit(trunk, region.id, pain.side, level * factor, t("nerve_branch", region=region.label, branch=branch.lower()))
+
+    painful = {p.region for p in regions}
+    provokers = _provokers(answers)
+    spine = _spine_evidence(answers)
+    for nerve_id in list(weight):
+        nerve = nerve_by_id[nerve_id]
+        if painful:
+            weight[nerve_id] += 2.0 * len(explains[nerve_id]) / len(painful)
+        matched = [provokers[p] for p in nerve.provoked_by if p in provokers]
+        if matched:
+            weight[nerve_id] += min(len(matched), 3) * 0.8
+            specific[nerve_id] += 0.1 * len(matched)
+            reasons[nerve_id][t("nerve_provoked", names=", ".join(matched))] = None
+        if spine and nerve.root_nerve:
+            weight[nerve_id] += 1.5
+            reasons[nerve_id][t("nerve_spine")] = None
+        if answers.sign5.sitting and nerve.sitting_compression:
+            weight[nerve_id] += 0.5
+            reasons[nerve_id][t("nerve_sitting")] = None
+
+    ranked = sorted(weight, key=lambda n: (-round(weight[n], 6), -specific[n], len(nerve_by_id[n].course), order[n]))
+    result = []
+    for nerve_id in ranked:
+        nerve = nerve_by_id[nerve_id]
+        side_set = sides[nerve_id]
+        side_list: list[Side] = ["both"] if "both" in side_set or {"left", "right"} <= side_set else sorted(side_set)
+        result.append(
+            SuspectedNerve(
+                id=nerve.id,
+                name=nerve.name,
+                roots=nerve.roots,
+                weight=round(weight[nerve_id], 2),
+                sides=side_list,
+                regions=list(where[nerve_id]),
+                reasons=list(reasons[nerve_id]),
+            )
+        )
+    return result
+
+
 # --------------------------------------------------------------------- safety
 
 
-def screen_safety(answers: Answers, content: Content) -> list[TriggeredFlag]:
-    """Red flags, mimics and risky combinations, most urgent first."""
-    found: list[TriggeredFlag] = []
-    chosen = set(answers.red_flags or [])
+def _flag_info(content: Content, flag_id: str) -> tuple[str, Any]:
     for flag in content.red_flags.flags:
-        if flag.id in chosen:
-            found.append(
-                TriggeredFlag(
-                    id=flag.id, kind="red_flag", level=flag.level, title=flag.title, action=flag.action, source=flag.source
-                )
-            )
+        if flag.id == flag_id:
+            return "red_flag", flag
+    return "mimic", next(m for m in content.red_flags.mimics if m.id == flag_id)
+
+
+def screen_safety(answers: Answers, content: Content) -> list[TriggeredFlag]:
+    """Red flags and mimics ticked or inferred from other answers, and risky combinations, most urgent first."""
+    found: dict[str, TriggeredFlag] = {}
+    chosen = set(answers.red_flags or [])
     mimics = set(answers.mimics or [])
-    for mimic in content.red_flags.mimics:
-        if mimic.id in mimics:
-            found.append(
-                TriggeredFlag(
-                    id=mimic.id, kind="mimic", level=mimic.level, title=mimic.title, action=mimic.action, source=mimic.source
+    for kind, items, ticked in (("red_flag", content.red_flags.flags, chosen), ("mimic", content.red_flags.mimics, mimics)):
+        for item in items:
+            if item.id in ticked:
+                found[item.id] = TriggeredFlag(
+                    id=item.id, kind=kind, level=item.level, title=item.title, action=item.action, source=item.source
                 )
-            )
+    for rule in content.red_flags.inferred:
+        if rule.id in found:
+            continue
+        if not all(evaluate(c, answers) for c in rule.all):
+            continue
+        if rule.any and not any(evaluate(c, answers) for c in rule.any):
+            continue
+        _, item = _flag_info(content, rule.id)
+        found[rule.id] = TriggeredFlag(
+            id=rule.id, kind="inferred", level=item.level, title=item.title, action=item.action, source=rule.source, reason=rule.reason
+        )
     night = bool(answers.sign5.night) or bool(chosen & set(content.red_flags.night_pain_flags))
     for combo in content.red_flags.combinations:
         night_ok = night or not combo.requires_night_pain
         if night_ok and chosen & set(combo.any_of):
-            found.append(
-                TriggeredFlag(
-                    id=combo.id, kind="combination", level=combo.level, title=combo.title, action=combo.action, source=combo.source
-                )
+            found[combo.id] = TriggeredFlag(
+                id=combo.id, kind="combination", level=combo.level, title=combo.title, action=combo.action, source=combo.source
             )
-    found.sort(key=lambda f: -URGENCY_ORDER[f.level])
+    return sorted(found.values(), key=lambda f: -URGENCY_ORDER[f.level])
+
+
+# --------------------------------------------------------------------- evidence
+
+
+@dataclass(frozen=True)
+class _Hit:
+    """A finding that applies, before correlated findings are discounted."""
+
+    finding: Finding
+    ln: float
+    reason: str
+    absent: bool = False
+
+
+def _names(content: Content, field: str, values: Iterable[str]) -> str:
+    return ", ".join(_label(content, field, v) for v in values)
+
+
+def _computed(finding: Finding, answers: Answers, content: Content, ctx: dict[str, Any]) -> _Hit | None:
+    kind = finding.computed
+    lr = finding.lr_present
+    s1 = answers.sign1
+    if kind in ("treatments_failed", "treatments_worse", "treatments_short_relief", "treatments_helped"):
+        outcome = {"treatments_failed": "no_change", "treatments_worse": "worse", "treatments_short_relief": "short_relief"}.get(
+            kind or "", "helped"
+        )
+        chosen = [t for t, o in s1.treatments.items() if o == outcome]
+        if kind == "treatments_helped" and s1.returns_when_running:
+            chosen = [t for t in chosen if t not in EASES_NERVE_PAIN_TOO]
+        if not chosen:
+            return None
+        n = min(len(chosen), finding.cap)
+        return _Hit(finding, n * math.log(lr), finding.reason.format(names=_names(content, "sign1.treatments", chosen)))
+    if kind == "no_rest_pain":
+        s5 = answers.sign5
+        given = [v for v in (s5.sitting, s5.lying, s5.night) if v is not None]
+        quiet = (s5.rest_intensity or 0) <= 1
+        if len(given) >= 2 and not any(given) and quiet:
+            return _Hit(finding, math.log(lr), finding.reason)
+        return None
+    if kind == "slump_positive" and answers.slump is not None and answers.slump.positive:
+        return _Hit(finding, math.log(lr), finding.reason)
+    if kind == "slump_negative" and answers.slump is not None and answers.slump.negative:
+        return _Hit(finding, math.log(lr), finding.reason)
+    if kind == "sites":
+        crimps = [s for s in answers.sites if s.pain or s.stiffness]
+        if not crimps:
+            return None
+        labels = {site.id: site.label.lower() for site in content.sites}
+        n = min(len(crimps), finding.cap)
+        return _Hit(finding, n * math.log(lr), finding.reason.format(names=", ".join(labels[s.site] for s in crimps)))
+    if kind == "coherent" and ctx["coherent"] and ctx["neural"]:
+        # A plausible map counts when there are nerve-like sensations to map (NeuPSIG "possible").
+        return _Hit(finding, math.log(lr), ctx["coherence_reason"])
+    if kind == "incoherent" and ctx["coherent"] is False and len(answers.regions) >= 2 and not ctx["bilateral"]:
+        return _Hit(finding, math.log(lr), finding.reason)
+    if kind == "bilateral_soreness" and ctx["bilateral"] and answers.sign2.qualities is not None and not ctx["neural"]:
+        return _Hit(finding, math.log(lr), finding.reason)
+    return None
+
+
+def _field_hit(finding: Finding, answers: Answers, content: Content) -> _Hit | None:
+    if finding.requires_scan and not answers.sign6.imaging:
+        return None
+    result = evaluate(finding, answers)
+    if result is None:
+        return None
+    if result and any(evaluate(c, answers) for c in finding.unless):
+        return None
+    if result:
+        reason = finding.reason
+        if "{value}" in reason:
+            reason = reason.format(value=get_path(answers, finding.fields[0]))
+        elif "{names}" in reason:
+            value = get_path(answers, finding.fields[0]) or []
+            picked = [v for v in value if v in (finding.has_any or [])]
+            reason = reason.format(names=_names(content, finding.fields[0], picked))
+        return _Hit(finding, math.log(finding.lr_present), reason)
+    absent = finding.lr_absent
+    if absent is None:
+        return None
+    return _Hit(finding, math.log(absent), finding.absent_reason or finding.reason, absent=True)
+
+
+def _discount(hits: list[_Hit], share: float) -> list[tuple[_Hit, float]]:
+    """Correlated findings (same group, same direction): the strongest in full, the rest at ``share``."""
+    out: list[tuple[_Hit, float]] = []
+    grouped: dict[tuple[str, bool], list[_Hit]] = defaultdict(list)
+    for hit in hits:
+        if hit.finding.group and not hit.absent:
+            grouped[(hit.finding.group, hit.ln > 0)].append(hit)
+        else:
+            out.append((hit, hit.ln))
+    for members in grouped.values():
+        members.sort(key=lambda h: -abs(h.ln))
+        out.append((members[0], members[0].ln))
+        out.extend((h, h.ln * share) for h in members[1:])
+    return out
+
+
+def _group_absences(answers: Answers, content: Content, hits: list[_Hit]) -> list[AppliedFinding]:
+    """A group answered with none of its findings present (e.g. no nerve-like sensation)."""
+    found = []
+    present_groups = {h.finding.group for h in hits if h.finding.group and h.ln > 0}
+    for gid, group in content.evidence.groups.items():
+        if group.absent_field is None or group.absent_lr is None or gid in present_groups:
+            continue
+        if not is_answered(get_path(answers, group.absent_field)):
+            continue
+        sign = next((f.sign for f in content.evidence.findings if f.group == gid), None)
+        ln = math.log(group.absent_lr)
+        found.append(
+            AppliedFinding(
+                id=f"{gid}_absent", sign=sign, label=group.absent_reason.split(" (")[0].rstrip("."), lr=round(group.absent_lr, 3),
+                points=round(POINTS_PER_LN * ln, 1), reason=group.absent_reason, evidence=group.evidence, source=group.source,
+            )
+        )
     return found
 
 
-# --------------------------------------------------------------------- assess
+def _field_of(finding: Finding) -> tuple[str, ...]:
+    return COMPUTED_FIELDS[finding.computed] if finding.computed else tuple(finding.fields) or ("regions",)
+
+
+_INFO_CACHE: dict[int, tuple[Content, dict[str, float]]] = {}
+
+
+def question_weights(content: Content) -> dict[str, float]:
+    """How far each answer field can move the log odds at most: the weight of the question."""
+    cached = _INFO_CACHE.get(id(content))
+    if cached is not None and cached[0] is content:
+        return cached[1]
+    info: dict[str, float] = defaultdict(float)
+    for finding in content.evidence.findings:
+        strength = max(abs(math.log(finding.lr_present)) * finding.cap, abs(math.log(finding.lr_absent or 1.0)))
+        for path in _field_of(finding):
+            info[path] = max(info[path], strength)
+    for group in content.evidence.groups.values():
+        if group.absent_field and group.absent_lr:
+            info[group.absent_field] = max(info[group.absent_field], abs(math.log(group.absent_lr)))
+    _INFO_CACHE[id(content)] = (content, dict(info))
+    return dict(info)
+
+
+def _question_pages(content: Content) -> dict[str, tuple[str, str]]:
+    """Answer field -> (page id, question label), for links to the questions that would decide it."""
+    pages: dict[str, tuple[str, str]] = {}
+    for sign in content.signs:
+        for q in sign.questions:
+            pages.setdefault(q.field, (f"sign{sign.number}", q.label))
+    step_pages = {"story": "where", "along_the_nerve": "along", "safety_clues": "safety"}
+    for step, qs in content.questions.steps.items():
+        for q in qs:
+            pages.setdefault(q.field, (step_pages.get(step, step), q.label))
+    pages.setdefault("regions", ("where", content.scoring.text("question_regions")))
+    pages.setdefault("sites", ("along", content.scoring.text("question_sites")))
+    pages.setdefault("slump", ("selfcheck", content.scoring.text("question_slump")))
+    return pages
+
+
+def _coverage(answers: Answers, content: Content) -> tuple[float, int, list[DecidingQuestion]]:
+    info = question_weights(content)
+    total = sum(info.values())
+    answered = {path for path in info if is_answered(get_path(answers, path), path)}
+    share = sum(info[p] for p in answered) / total if total else 1.0
+    pages = _question_pages(content)
+    open_questions = sorted((p for p in info if p not in answered and p in pages), key=lambda p: (-info[p], p))
+    seen: set[str] = set()
+    deciding = []
+    for path in open_questions:
+        page, label = pages[path]
+        if label in seen:
+            continue
+        seen.add(label)
+        deciding.append(DecidingQuestion(field=path, page=page, label=label))
+        if len(deciding) >= content.evidence.coverage.deciding:
+            break
+    return round(share, 3), len(answered), deciding
 
 
 def _band(score: int, content: Content) -> Band:
     band: Band = "unlikely"
-    for info in sorted(content.scoring.bands, key=lambda b: b.min_score):
+    for info in sorted((b for b in content.scoring.bands if b.id != "not_enough"), key=lambda b: b.min_score):
         if score >= info.min_score:
             band = info.id
     return band
 
 
+def _sign_answered(number: int, answers: Answers, content: Content) -> bool:
+    """Any of the sign's questions answered ("not tried" does not answer a pressing question)."""
+    for question in content.sign(number).questions:
+        value = get_path(answers, question.field)
+        if is_answered(value) and value != "not_tried":
+            return True
+    return False
+
+
+def _max_points(content: Content) -> dict[int, float]:
+    best: dict[int, float] = defaultdict(float)
+    share = content.evidence.group_share
+    by_group: dict[tuple[int, str], list[float]] = defaultdict(list)
+    for f in content.evidence.findings:
+        if f.sign is None or f.lr_present <= 1:
+            continue
+        ln = math.log(f.lr_present) * f.cap
+        if f.group:
+            by_group[(f.sign, f.group)].append(ln)
+        else:
+            best[f.sign] += ln
+    for (sign, _), lns in by_group.items():
+        lns.sort(reverse=True)
+        best[sign] += lns[0] + share * sum(lns[1:])
+    return {n: round(POINTS_PER_LN * v, 1) for n, v in best.items()}
+
+
 def assess(answers: Answers, content: Content | None = None) -> Assessment:
-    """Score validated answers against the article's six signs and screen for red flags."""
+    """Weigh validated answers as evidence for a sensitive nerve and screen them for red flags."""
     if content is None:
         content = load_content()
     t = content.scoring.text
-    mods = content.scoring.modifiers
-    text = content.scoring.modifier_text
-    lower_limb = list(answers.regions)
-    bilateral_only = is_bilateral(lower_limb)
-    neural_qualities = bool(set(answers.sign2.qualities or []) & NEURAL_QUALITIES)
+    regions = list(answers.regions)
+    bilateral = is_bilateral(regions)
+    qualities = answers.sign2.qualities
+    neural = bool(set(qualities or []) & NEURAL_QUALITIES)
+    coherent, coherence_reason = fits_one_nerve(regions, content)
+    ctx = {"bilateral": bilateral, "neural": neural, "coherent": coherent, "coherence_reason": coherence_reason}
 
-    counter: list[Adjustment] = []
-    s1, c1 = _sign1(answers, content)
-    s2, c2 = _sign2(answers, content, bilateral_only)
-    s3, c3 = _sign3(answers, content)
-    s4, c4 = _sign4(answers, content)
-    s5 = _sign5(answers, content)
-    s6, c6 = _sign6(answers, content)
-    signs = [s1, s2, s3, s4, s5, s6]
-    counter = [*c1, *c2, *c3, *c4, *c6]
+    hits: list[_Hit] = []
+    for finding in content.evidence.findings:
+        hit = _computed(finding, answers, content, ctx) if finding.computed else _field_hit(finding, answers, content)
+        if hit is not None and hit.ln != 0:
+            hits.append(hit)
+    applied = [
+        AppliedFinding(
+            id=hit.finding.id, sign=hit.finding.sign, label=hit.finding.label, lr=round(math.exp(ln), 3),
+            points=round(POINTS_PER_LN * ln, 1), reason=hit.reason, evidence=hit.finding.evidence, source=hit.finding.source,
+        )
+        for hit, ln in _discount(hits, content.evidence.group_share)
+    ]
+    applied += _group_absences(answers, content, hits)
+    order = {f.id: i for i, f in enumerate(content.evidence.findings)}
+    applied.sort(key=lambda a: (a.sign or 9, order.get(a.id, -1)))
 
-    modifiers: list[Adjustment] = []
-    if answers.neck_changes_legs == "yes":
-        modifiers.append(
-            Adjustment(id="neck", label=t("neck_label"), points=mods["neck_yes"], reason=text["neck_yes"])
-        )
-    if answers.slump is not None and answers.slump.done:
-        if answers.slump.positive:
-            modifiers.append(
-                Adjustment(id="slump", label=t("slump_positive_label"), points=mods["slump_positive"], reason=text["slump_positive"])
-            )
-        else:
-            counter.append(
-                Adjustment(id="slump", label=t("slump_negative_label"), points=-mods["slump_negative"], reason=text["slump_negative"])
-            )
-    crimps = [s for s in answers.sites if s.pain or s.stiffness]
-    if crimps:
-        labels = {site.id: site.label.lower() for site in content.sites}
-        where = ", ".join(labels[s.site] for s in crimps)
-        modifiers.append(
-            Adjustment(
-                id="sites",
-                label=t("sites_label"),
-                points=min(mods["site_each"] * len(crimps), mods["site_cap"]),
-                reason=f"{text['sites']} {t('sites_reported', where=where)}",
-            )
-        )
-    coherent, coherence_reason = fits_one_nerve(lower_limb, content)
-    if coherent and neural_qualities:
-        # A plausible map counts when there are nerve-like sensations to map (NeuPSIG "possible").
-        modifiers.append(Adjustment(id="coherent", label=t("coherent_label"), points=mods["coherent"], reason=coherence_reason))
-    elif coherent is False and len(lower_limb) >= 2 and not bilateral_only:
-        counter.append(
-            Adjustment(
-                id="incoherent",
-                label=t("incoherent_label"),
-                points=-mods["incoherent_counter"],
-                reason=text["incoherent_counter"],
-            )
-        )
-
-    raw = sum(s.points for s in signs) + sum(m.points for m in modifiers) + sum(c.points for c in counter)
-    score = max(0, min(100, round(raw)))
+    prior = content.evidence.prior.probability
+    log_odds = math.log(prior / (1 - prior)) + sum(math.log(a.lr) for a in applied)
+    score = max(0, min(100, round(100 / (1 + math.exp(-log_odds)))))
+    coverage, answered_count, deciding = _coverage(answers, content)
     band = _band(score, content)
+    needed = content.evidence.coverage
+    too_few = coverage < needed.threshold or answered_count < needed.min_answers
+    if too_few and score < needed.leaning:
+        band = "not_enough"  # missing answers are never evidence against a nerve
     info = next(b for b in content.scoring.bands if b.id == band)
+
+    max_points = _max_points(content)
+    signs: list[SignResult] = []
+    for sign in content.signs:
+        mine = [a for a in applied if a.sign == sign.number]
+        answered = _sign_answered(sign.number, answers, content)
+        reasons = [a.reason for a in mine]
+        if answered and not reasons:
+            reasons.append(_nothing_text(sign.number, answers, t))
+        signs.append(
+            SignResult(
+                number=sign.number, title=sign.title, answered=answered or bool(mine),
+                points=round(sum(a.points for a in mine), 1), max_points=max_points.get(sign.number, 0.0), reasons=reasons,
+            )
+        )
+    modifiers = [Adjustment(id=a.id, label=a.label, points=a.points, reason=a.reason) for a in applied if a.sign is None and a.points >= 0]
+    counter = [Adjustment(id=a.id, label=a.label, points=a.points, reason=a.reason) for a in applied if a.sign is None and a.points < 0]
 
     flags = screen_safety(answers, content)
     urgency: Urgency = "none"
@@ -462,39 +604,71 @@ def assess(answers: Answers, content: Content | None = None) -> Assessment:
             urgency = flag.level
 
     unanswered = [s.number for s in signs if not s.answered]
-    caveats = list(content.scoring.caveats)
-    if unanswered:
-        caveats.insert(0, t("unanswered", signs=", ".join(map(str, unanswered))))
-    if answers.red_flags is None:
-        if answers.sign5.night:
-            caveats.insert(0, t("night_safety_unanswered"))
-        caveats.insert(0, t("safety_unanswered"))
-    if bilateral_only or any(r.side == "both" for r in lower_limb):
-        caveats.append(t("both_sides"))
-    if bilateral_only and neural_qualities:
-        caveats.append(t("whole_body"))
-    if answers.duration == "under_2_weeks" and s5.points > 0:
-        caveats.append(t("acute_rest_pain"))
-    if answers.onset == "after_fall":
-        caveats.append(t("after_fall"))
-
+    caveats = _caveats(answers, content, band, unanswered, bilateral, neural, signs)
+    crimps = [s.site for s in answers.sites if s.pain or s.stiffness]
     return Assessment(
         score=score,
         band=band,
         band_label=info.label,
         band_meaning=info.meaning,
+        log_odds=round(log_odds, 3),
+        prior=prior,
+        coverage=coverage,
+        coverage_needed=content.evidence.coverage.threshold,
+        deciding=deciding,
+        findings=applied,
         signs=signs,
         modifiers=modifiers,
         counter_evidence=counter,
-        nerves=rank_nerves(lower_limb, answers, content),
-        sites=[s.site for s in crimps],
+        nerves=rank_nerves(regions, answers, content),
+        sites=crimps,
         coherent=coherent,
         coherence_reason=coherence_reason,
         red_flags=flags,
         urgency=urgency,
         urgency_message=content.red_flags.urgency_messages[urgency],
         unanswered=unanswered,
-        partial=bool(unanswered) or answers.red_flags is None,
+        partial=bool(unanswered) or answers.red_flags is None or band == "not_enough",
         caveats=caveats,
         origin=answers.origin,
     )
+
+
+def _nothing_text(number: int, answers: Answers, t: Any) -> str:
+    if number == 2 and answers.sign2.qualities == []:
+        return str(t("no_sensations"))
+    if number == 6:
+        s6 = answers.sign6
+        if s6.imaging == []:
+            return str(t("no_scans"))
+        if s6.result == "different_area":
+            return str(t("scan_elsewhere"))
+        if s6.result == "unknown" or s6.result is None:
+            return str(t("scan_unknown"))
+    keys = {1: "sign1_nothing", 2: "no_sensations", 3: "sign3_nothing", 4: "sign4_nothing", 5: "sign5_nothing", 6: "scan_elsewhere"}
+    return str(t(keys[number]))
+
+
+def _caveats(
+    answers: Answers, content: Content, band: str, unanswered: list[int], bilateral: bool, neural: bool, signs: list[SignResult]
+) -> list[str]:
+    t = content.scoring.text
+    caveats = list(content.scoring.caveats)
+    if band == "not_enough":
+        caveats.insert(0, t("not_enough"))
+    if unanswered:
+        caveats.insert(0, t("unanswered", signs=", ".join(map(str, unanswered))))
+    if answers.red_flags is None:
+        if answers.sign5.night:
+            caveats.insert(0, t("night_safety_unanswered"))
+        caveats.insert(0, t("safety_unanswered"))
+    if bilateral or any(r.side == "both" for r in answers.regions):
+        caveats.append(t("both_sides"))
+    if bilateral and neural:
+        caveats.append(t("whole_body"))
+    rest = next(s for s in signs if s.number == 5)
+    if answers.duration == "under_2_weeks" and rest.points > 0:
+        caveats.append(t("acute_rest_pain"))
+    if answers.onset == "after_fall":
+        caveats.append(t("after_fall"))
+    return caveats

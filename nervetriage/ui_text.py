@@ -64,6 +64,7 @@ class SelfCheckText(_Text):
 
 
 class SafetyText(_Text):
+    clues_heading: str
     none_apply: str
     flags_heading: str
     mimics_heading: str

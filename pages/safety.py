@@ -7,15 +7,19 @@ import streamlit as st
 from nervetriage.content import load_content
 from nervetriage.ui.frame import ensure_frame
 from nervetriage.ui.state import get_answers, update_answers
+from nervetriage.ui.widgets import render_questions
 from nervetriage.ui_text import load_ui_text
 
 ensure_frame()
 
 text = load_ui_text().safety
-safety = load_content().red_flags
+content = load_content()
+safety = content.red_flags
 
 st.title(load_ui_text().nav["safety"])
 st.write(safety.intro)
+st.subheader(text.clues_heading)
+render_questions(content.questions.steps["safety_clues"])
 
 
 def _toggle(field: str, item_id: str, key: str) -> None:

@@ -294,7 +294,7 @@ def test_dermatome_overlay_is_off_by_default_and_labels_regions_when_on() -> Non
     assert not _traces(build_results_figure(answers, assessment), "Dermatomes")
     [labels] = [t for t in build_results_figure(answers, assessment, dermatomes=True).data if t.mode == "text"]
     assert {"L1-2", "L3", "L4", "L5", "S1", "S2", "S3"} <= set(labels.text)
-    allowed = {"L1-2", "L2-3", "L3", "L3-4", "L4", "L5", "S1", "S1-2", "S2", "S3"}
+    allowed = {"L1", "L1-2", "L1-3", "L2-3", "L3", "L3-4", "L4", "L4-5", "L5", "L5-S1", "S1", "S1-2", "S2", "S3"}
     assert set(labels.text) <= allowed
     # the pain is on the left, so the labels go on the right leg, away from the drawn nerves:
     # facing you that leg is on your left, from behind on your right

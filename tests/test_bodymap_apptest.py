@@ -83,8 +83,8 @@ def test_the_map_shades_regions_chosen_elsewhere_in_the_answers() -> None:
     colour = intensity_colour(9)
     rgba = f"rgba({int(colour[1:3], 16)},{int(colour[3:5], 16)},{int(colour[5:7], 16)},"
     assert rgba in spec
-    assert "Left heel (9/10)" not in _chosen(at)  # "both" is listed once, as chosen
-    assert "Both sides: heel (9/10)" in _chosen(at)
+    assert "Left underside and inner heel (9/10)" not in _chosen(at)  # "both" is listed once, as chosen
+    assert "Both sides: underside and inner heel (9/10)" in _chosen(at)
     # a click on the left heel leaves the right heel at the same strength
     _click(at, "region:heel:left")
     assert _answers(at).regions == [RegionPain(region="heel", side="right", intensity=9)]

@@ -1,0 +1,148 @@
+"""Check the screen against the cited cases in tests/data/validation/.
+
+Each case holds the answers a person would give from a published case's facts and what the
+screen must say about them. ``check_case`` says whether the assessment meets that;
+``summarise`` turns all the checks into the figures the project is held to (sensitivity
+with the right nerve in the top 3, specificity, red-flag recall). The docs table and the
+tests are both made from these functions, so they cannot disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field
+
+from nervetriage.models import URGENCY_ORDER, Answers, Assessment, Band, Urgency
+from nervetriage.scoring import assess
+
+CASES_DIR = Path(__file__).resolve().parent.parent / "tests" / "data" / "validation"
+TOP_NERVES = 3
+
+
+class Expected(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    bands: list[Band] = Field(min_length=1)
+    nerve: str | None = None
+    urgency: Urgency = "none"
+    alert: str | None = None
+
+
+class Case(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    condition: str
+    nerve_case: bool
+    kind: Literal["case_report", "case_series", "clinical_description"]
+    citation: str
+    link: str = ""
+    facts: str
+    answers: Answers
+    expected: Expected
+
+
+@dataclass(frozen=True)
+class Check:
+    case: Case
+    assessment: Assessment
+    band_ok: bool
+    nerve_ok: bool
+    urgency_ok: bool
+    alert_ok: bool
+
+    @property
+    def passed(self) -> bool:
+        return self.band_ok and self.nerve_ok and self.urgency_ok and self.alert_ok
+
+    @property
+    def nerve_rank(self) -> int | None:
+        ids = [n.id for n in self.assessment.nerves]
+        want = self.case.expected.nerve
+        return ids.index(want) + 1 if want in ids else None
+
+
+def load_cases(directory: Path = CASES_DIR) -> list[Case]:
+    cases = []
+    for path in sorted(directory.glob("*.yaml")):
+        case = Case.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+        if case.id != path.stem:
+            raise ValueError(f"{path.name}: id {case.id!r} does not match the file name")
+        cases.append(case)
+    return cases
+
+
+def check_case(case: Case) -> Check:
+    a = assess(case.answers)
+    want = case.expected
+    top = [n.id for n in a.nerves[:TOP_NERVES]]
+    raised = {f.id for f in a.red_flags}
+    # An urgent or emergency result shows no band at all (the person is sent to care), so
+    # for a not-nerve case that needs one, meeting the urgency is what counts.
+    urgent_only = not case.nerve_case and URGENCY_ORDER[want.urgency] >= URGENCY_ORDER["urgent"]
+    urgency_met = URGENCY_ORDER[a.urgency] >= URGENCY_ORDER[want.urgency]
+    return Check(
+        case=case,
+        assessment=a,
+        band_ok=a.band in want.bands or (urgent_only and urgency_met),
+        nerve_ok=want.nerve is None or want.nerve in top,
+        urgency_ok=URGENCY_ORDER[a.urgency] >= URGENCY_ORDER[want.urgency],
+        alert_ok=want.alert is None or want.alert in raised,
+    )
+
+
+@dataclass(frozen=True)
+class Summary:
+    nerve_cases: int
+    nerve_detected: int          # possible or likely
+    nerve_right_top3: int        # possible or likely, with the expected nerve in the top 3
+    other_cases: int
+    other_specific: int          # not called likely, and any alert it needs raised
+    flag_cases: int              # cases that need an urgent or emergency red flag
+    flags_raised: int
+    alert_cases: int             # not-nerve cases that need a named mimic alert
+    alerts_raised: int
+    not_enough: int
+
+    @property
+    def sensitivity(self) -> float:
+        return self.nerve_detected / self.nerve_cases if self.nerve_cases else 1.0
+
+    @property
+    def nerve_top3(self) -> float:
+        return self.nerve_right_top3 / self.nerve_cases if self.nerve_cases else 1.0
+
+    @property
+    def specificity(self) -> float:
+        return self.other_specific / self.other_cases if self.other_cases else 1.0
+
+    @property
+    def flag_recall(self) -> float:
+        return self.flags_raised / self.flag_cases if self.flag_cases else 1.0
+
+    @property
+    def alert_recall(self) -> float:
+        return self.alerts_raised / self.alert_cases if self.alert_cases else 1.0
+
+
+def summarise(checks: list[Check]) -> Summary:
+    nerve = [c for c in checks if c.case.nerve_case]
+    other = [c for c in checks if not c.case.nerve_case]
+    flagged = [c for c in checks if URGENCY_ORDER[c.case.expected.urgency] >= URGENCY_ORDER["urgent"]]
+    alerted = [c for c in other if c.case.expected.alert]
+    return Summary(
+        nerve_cases=len(nerve),
+        nerve_detected=sum(c.assessment.band in ("possible", "likely") for c in nerve),
+        nerve_right_top3=sum(c.assessment.band in ("possible", "likely") and c.nerve_ok for c in nerve),
+        other_cases=len(other),
+        other_specific=sum(c.band_ok and c.alert_ok for c in other),
+        flag_cases=len(flagged),
+        flags_raised=sum(c.urgency_ok for c in flagged),
+        alert_cases=len(alerted),
+        alerts_raised=sum(c.alert_ok for c in alerted),
+        not_enough=sum(c.assessment.band == "not_enough" for c in checks),
+    )
