@@ -83,10 +83,18 @@ class SignsFile(_Model):
         return self
 
 
+class FollowUp(_Model):
+    """A question that only matters once another is answered a certain way."""
+
+    field: str
+    after: Condition
+
+
 class QuestionsFile(_Model):
     """Questions outside the six signs: how it started, the neck, the slump check."""
 
     steps: dict[str, list[Question]]
+    follow_ups: list[FollowUp] = Field(default_factory=list)
     slump_gate: list[str]
     slump_steps: list[str]
     slump_criteria: list[Question]
@@ -239,12 +247,15 @@ class Condition(_Model):
 
     @model_validator(mode="after")
     def _one_test(self) -> Condition:
+        self.check_one_test()
+        return self
+
+    def check_one_test(self) -> None:
         tests = [t for t in (*FIELD_TESTS, *ANSWERS_TESTS) if getattr(self, t) is not None]
         if len(tests) != 1:
             raise ValueError(f"a condition needs exactly one test, found {tests or 'none'}")
         if (self.field is None) != (tests[0] in ANSWERS_TESTS):
             raise ValueError(f"a condition needs a field, except the tests {sorted(ANSWERS_TESTS)}, which must not have one")
-        return self
 
     @property
     def fields(self) -> list[str]:
@@ -289,7 +300,7 @@ class Finding(Condition):
             if self.field is not None:
                 raise ValueError(f"finding {self.id!r}: a computed finding has no field")
         else:
-            Condition._one_test(self)
+            self.check_one_test()
         has_study = self.sens is not None and self.spec is not None
         if (self.sens is None) != (self.spec is None):
             raise ValueError(f"finding {self.id!r}: give both sens and spec, or neither")

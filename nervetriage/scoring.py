@@ -19,8 +19,8 @@ from nervetriage.content import Condition, Content, Finding, load_content
 from nervetriage.models import (
     URGENCY_ORDER,
     Adjustment,
-    AppliedFinding,
     Answers,
+    AppliedFinding,
     Assessment,
     Band,
     DecidingQuestion,
@@ -377,8 +377,9 @@ def _computed(finding: Finding, answers: Answers, content: Content, ctx: dict[st
         labels = {site.id: site.label.lower() for site in content.sites}
         n = min(len(crimps), finding.cap)
         return _Hit(finding, n * math.log(lr), finding.reason.format(names=", ".join(labels[s.site] for s in crimps)))
-    if kind == "coherent" and ctx["coherent"] and ctx["neural"]:
-        # A plausible map counts when there are nerve-like sensations to map (NeuPSIG "possible").
+    if kind == "coherent" and ctx["coherent"] and ctx["neural"] and len({r.region for r in answers.regions}) >= 2:
+        # A plausible map counts when there are nerve-like sensations to map (NeuPSIG "possible");
+        # one area always "fits" some nerve, so it takes two or more to say anything.
         return _Hit(finding, math.log(lr), ctx["coherence_reason"])
     if kind == "incoherent" and ctx["coherent"] is False and len(answers.regions) >= 2 and not ctx["bilateral"]:
         return _Hit(finding, math.log(lr), finding.reason)
@@ -450,6 +451,25 @@ def _field_of(finding: Finding) -> tuple[str, ...]:
     return COMPUTED_FIELDS[finding.computed] if finding.computed else tuple(finding.fields) or ("regions",)
 
 
+# Computed findings that also look at other answers than their own question.
+_ALSO_READS: dict[str, tuple[str, ...]] = {
+    "treatments_helped": ("sign1.returns_when_running",),
+    "no_rest_pain": ("sign5.rest_intensity",),
+    "coherent": ("sign2.qualities",),
+    "bilateral_soreness": ("sign2.qualities",),
+}
+
+
+def reads(finding: Finding) -> tuple[str, ...]:
+    """Every answer field a finding depends on: its own, its exceptions' and the scan it needs."""
+    paths = list(_field_of(finding)) + [p for c in finding.unless for p in (c.fields or ["regions"])]
+    if finding.computed:
+        paths += _ALSO_READS.get(finding.computed, ())
+    if finding.requires_scan:
+        paths.append("sign6.imaging")
+    return tuple(dict.fromkeys(paths))
+
+
 _INFO_CACHE: dict[int, tuple[Content, dict[str, float]]] = {}
 
 
@@ -458,14 +478,30 @@ def question_weights(content: Content) -> dict[str, float]:
     cached = _INFO_CACHE.get(id(content))
     if cached is not None and cached[0] is content:
         return cached[1]
-    info: dict[str, float] = defaultdict(float)
+    # Per field, the furthest its answers can move the log odds up and down: correlated
+    # findings (a group) count as the scorer counts them, the strongest in full.
+    share = content.evidence.group_share
+    up: dict[str, dict[str | None, list[float]]] = defaultdict(lambda: defaultdict(list))
+    down: dict[str, float] = defaultdict(float)
     for finding in content.evidence.findings:
-        strength = max(abs(math.log(finding.lr_present)) * finding.cap, abs(math.log(finding.lr_absent or 1.0)))
+        ln_present = math.log(finding.lr_present) * finding.cap
+        ln_absent = math.log(finding.lr_absent) if finding.lr_absent else 0.0
         for path in _field_of(finding):
-            info[path] = max(info[path], strength)
+            for ln in (ln_present, ln_absent):
+                if ln > 0:
+                    up[path][finding.group or finding.id].append(ln)
+                else:
+                    down[path] = min(down[path], ln)
     for group in content.evidence.groups.values():
         if group.absent_field and group.absent_lr:
-            info[group.absent_field] = max(info[group.absent_field], abs(math.log(group.absent_lr)))
+            down[group.absent_field] = min(down[group.absent_field], math.log(group.absent_lr))
+    info: dict[str, float] = {}
+    for path in set(up) | set(down):
+        rising = 0.0
+        for lns in up[path].values():
+            lns = sorted(lns, reverse=True)
+            rising += lns[0] + share * sum(lns[1:])
+        info[path] = max(rising, -down[path])
     _INFO_CACHE[id(content)] = (content, dict(info))
     return dict(info)
 
@@ -492,7 +528,9 @@ def _coverage(answers: Answers, content: Content) -> tuple[float, int, list[Deci
     answered = {path for path in info if is_answered(get_path(answers, path), path)}
     share = sum(info[p] for p in answered) / total if total else 1.0
     pages = _question_pages(content)
-    open_questions = sorted((p for p in info if p not in answered and p in pages), key=lambda p: (-info[p], p))
+    # A follow-up question is only worth asking once the question it follows is answered yes.
+    gated = {q.field for q in content.questions.follow_ups if not evaluate(q.after, answers)}
+    open_questions = sorted((p for p in info if p not in answered and p in pages and p not in gated), key=lambda p: (-info[p], p))
     seen: set[str] = set()
     deciding = []
     for path in open_questions:

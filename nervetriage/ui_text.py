@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from nervetriage.content import CONTENT_DIR, ContentError, read_yaml
 
@@ -71,6 +71,26 @@ class SafetyText(_Text):
     unanswered: str
 
 
+class TableColumns(_Text):
+    what: str
+    sign: str
+    points: str
+    odds: str
+    evidence: str
+    why: str
+
+
+class EvidenceWords(_Text):
+    """How each kind of figure in content/evidence.yaml is described to the person."""
+
+    measured: str
+    derived: str
+    expert: str
+
+
+RESULTS_PLACEHOLDERS = {"coverage": "{percent}", "answered_so_far": "{percent}", "from_answers": "{reason}", "more_nerves": "{names}"}
+
+
 class ResultsText(_Text):
     urgent_heading: str
     band_heading: str
@@ -78,7 +98,24 @@ class ResultsText(_Text):
     does_not_mean: str
     chart_heading: str
     chart_help: str
+    chart_empty: str
     table_caption: str
+    table_columns: TableColumns
+    other_part: str
+    evidence: EvidenceWords
+    coverage: str
+    answered_so_far: str
+    deciding_heading: str
+    not_enough_next: str
+    from_answers: str
+
+    @model_validator(mode="after")
+    def _placeholders_kept(self) -> ResultsText:
+        """The words in braces are filled in by the page; a wording edit must keep them."""
+        for field, needed in RESULTS_PLACEHOLDERS.items():
+            if needed not in getattr(self, field):
+                raise ValueError(f"{field} must contain {needed}")
+        return self
     nerves_heading: str
     nerves_none: str
     caveats_heading: str

@@ -24,6 +24,8 @@ from nervetriage.models import (
     Site,
     TenderSpot,
     Treatment,
+    Trigger,
+    Weakness,
     YesNoUnsure,
 )
 
@@ -47,6 +49,7 @@ def texts(max_size: int) -> st.SearchStrategy[str]:
 
 
 intensity = st.integers(0, 10)
+BOOLEAN_SIGN3 = ("exertional", "exertional_numb_or_slap", "compartment_tight", "cold_pale_foot", "grows_run_by_run")
 
 region_pains = st.lists(
     st.fixed_dictionaries({"region": st.sampled_from(REGION_IDS), "side": _choice(Side), "intensity": intensity}),
@@ -91,7 +94,9 @@ def answers_dicts(max_journal: int = 6) -> st.SearchStrategy[dict[str, Any]]:
                 "returns_when_running": _maybe(st.booleans()),
             },
         ),
-        "sign2": st.fixed_dictionaries({}, optional={"qualities": _maybe(st.lists(_choice(Quality), max_size=8))}),
+        "sign2": st.fixed_dictionaries(
+            {}, optional={"qualities": _maybe(st.lists(_choice(Quality), max_size=9)), "outline_patch": _maybe(st.booleans())}
+        ),
         "sign3": st.fixed_dictionaries(
             {},
             optional={
@@ -100,10 +105,17 @@ def answers_dicts(max_journal: int = 6) -> st.SearchStrategy[dict[str, Any]]:
                 "walk_worse_than_hard_run": _maybe(st.booleans()),
                 "moves_around": _maybe(st.booleans()),
                 "warms_up_pattern": _maybe(st.booleans()),
+                "triggers": _maybe(st.lists(_choice(Trigger), max_size=8)),
+                **{name: _maybe(st.booleans()) for name in BOOLEAN_SIGN3},
             },
         ),
         "sign4": st.fixed_dictionaries(
-            {}, optional={"self_press": _maybe(_choice(TenderSpot)), "therapist_press": _maybe(_choice(TenderSpot))}
+            {},
+            optional={
+                "self_press": _maybe(_choice(TenderSpot)),
+                "therapist_press": _maybe(_choice(TenderSpot)),
+                **{name: _maybe(st.booleans()) for name in ("tap_tingling", "bone_tender", "hop_pain")},
+            },
         ),
         "sign5": st.fixed_dictionaries(
             {},
@@ -118,6 +130,14 @@ def answers_dicts(max_journal: int = 6) -> st.SearchStrategy[dict[str, Any]]:
             {}, optional={"imaging": _maybe(st.lists(_choice(Imaging), max_size=5)), "result": _maybe(_choice(ImagingResult))}
         ),
         "neck_changes_legs": _maybe(_choice(YesNoUnsure)),
+        "clues": st.fixed_dictionaries(
+            {},
+            optional={
+                "cough_sneeze": _maybe(_choice(YesNoUnsure)),
+                "weakness": _maybe(st.lists(_choice(Weakness), max_size=4)),
+                **{name: _maybe(st.booleans()) for name in ("calf_swollen", "clot_risk", "limp")},
+            },
+        ),
         "slump": _maybe(
             st.fixed_dictionaries(
                 {

@@ -141,6 +141,49 @@ def test_front_view_has_the_persons_right_on_the_viewers_left() -> None:
     assert region_at("back", 8.5, 28) == ("calf", "right")
 
 
+@pytest.mark.parametrize(
+    ("view", "x", "y", "expected"),
+    [
+        ("front", 8.4, 97.5, ("groin", "left")),  # on the groin crease
+        ("front", -8.4, 97.5, ("groin", "right")),
+        # the shin and the ankle from the front: inner, front, outer
+        ("front", 5.5, 28, ("inner_shin", "left")),
+        ("front", 8.6, 28, ("front_of_shin", "left")),
+        ("front", 11.5, 28, ("outer_shin", "left")),
+        ("front", 5.5, 8.5, ("inner_ankle", "left")),
+        ("front", 8.0, 8.5, ("front_of_ankle", "left")),
+        ("front", 10.6, 8.5, ("outer_ankle", "left")),
+        ("front", 8, 2, ("top_of_foot", "left")),
+        ("front", 13.8, 1.2, ("outer_foot", "left")),  # the little toe
+        # behind the ankle: inner, Achilles, outer; the back of the heel bone below
+        ("back", 5.6, 8, ("inner_ankle", "right")),
+        ("back", 8.0, 8, ("back_of_heel", "right")),
+        ("back", 10.5, 8, ("outer_ankle", "right")),
+        ("back", 8, 1.5, ("back_of_heel", "right")),
+        # the soles inset, heel at the top
+        ("back", 9, -8, ("heel", "right")),
+        ("back", 8, -16, ("sole", "right")),
+        ("back", 11.8, -16, ("outer_foot", "right")),
+        ("back", 9, -22.5, ("ball_of_foot", "right")),
+        ("back", 8, -28, ("under_toes", "right")),
+        # the low back: the spine is the site, the region lies either side of it
+        ("back", 2, 110, ("low_back", None)),
+        ("back", 10, 112, ("low_back", "right")),
+        ("back", -10, 112, ("low_back", "left")),
+        ("back", 10, 104.5, ("iliac_crest", "right")),
+        ("back", 3, 100, ("pelvis", None)),
+        ("back", 10, 98, ("buttock", "right")),
+    ],
+)
+def test_each_region_lies_where_people_point(view: str, x: float, y: float, expected: tuple[str, str | None]) -> None:
+    assert region_at(view, x, y) == expected  # type: ignore[arg-type]
+
+
+def test_nerve_landmarks_of_the_new_regions_lie_inside_them() -> None:
+    assert region_at("back", *landmark_point("iliac_crest", "right", "back")) == ("iliac_crest", "right")
+    assert region_at("front", *landmark_point("ankle_front", "left", "front")) == ("front_of_ankle", "left")
+
+
 # ------------------------------------------------------------------ clicks
 
 

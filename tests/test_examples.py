@@ -63,7 +63,7 @@ def test_the_likely_story_points_to_the_right_nerve() -> None:
     result = assess(get_example("ultra-fall-top-of-foot").answers)
     assert result.nerves[0].id == "superficial_fibular"
     assert result.coherent is True
-    assert {"neck", "sites"} <= {m.id for m in result.modifiers}
+    assert {"neck_changes_legs", "sites"} <= {m.id for m in result.modifiers}
 
 
 def test_the_belt_story_points_to_the_lateral_femoral_cutaneous_nerve() -> None:

@@ -317,9 +317,9 @@ JSON_FAILURES = [
         "Some answers are not valid: field regions.0.region: Value error, unknown region 'elbow'.",
     ),
     (
-        b'{"note": 5, "version": 2}',
-        "This link's answers are not valid (field version: Input should be 1; field note: Input should be a valid string).",
-        "Some answers are not valid: field version: Input should be 1; field note: Input should be a valid string.",
+        b'{"note": 5, "version": 3}',
+        "This link's answers are not valid (field version: Input should be 2; field note: Input should be a valid string).",
+        "Some answers are not valid: field version: Input should be 2; field note: Input should be a valid string.",
     ),
 ]
 
@@ -384,3 +384,37 @@ def test_cli_encode_names_the_bad_field(tmp_path: Path) -> None:
     result = _cli("link", "encode", str(source))
     assert result.returncode == 2
     assert "sign5.rest_intensity" in result.stderr
+
+
+# --------------------------------------------------------------------------- answers version 2
+
+
+def test_a_version_1_answers_file_opens_migrated_to_version_2() -> None:
+    v1 = {
+        "version": 1,
+        "regions": [{"region": "heel", "side": "left", "intensity": 6}],
+        "sign2": {"qualities": ["burning"]},
+        "sign4": {"self_press": "found_but_different"},
+        "sign6": {"imaging": ["ultrasound"], "result": "mild_wear"},
+    }
+    answers = read_answers_file(json.dumps(v1).encode())
+    assert answers.version == 2
+    assert answers.regions[0].region == "heel" and answers.sign2.qualities == ["burning"]
+    assert answers.clues.cough_sneeze is None  # new questions start unanswered, never as "no"
+
+
+def test_the_golden_version_1_link_opens_as_version_2_answers() -> None:
+    answers = decode_link(GOLDEN_V1)
+    assert answers.version == 2
+    assert encode_link(answers).startswith("1.")  # the link format itself did not change
+
+
+def test_every_shipped_answers_file_and_its_link_open() -> None:
+    for path in sorted(Path(__file__).resolve().parents[1].joinpath("examples").glob("*.json")):
+        answers = read_answers_file(path.read_bytes())
+        assert decode_link(encode_link(answers)) == answers, path.name
+
+
+def test_a_file_from_a_future_version_is_refused_with_a_clear_message() -> None:
+    with pytest.raises(ValueError, match="version"):
+        read_answers_file(b'{"version": 3}')
