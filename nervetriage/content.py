@@ -257,11 +257,11 @@ class Condition(_Model):
         if (self.field is None) != (tests[0] in ANSWERS_TESTS):
             raise ValueError(f"a condition needs a field, except the tests {sorted(ANSWERS_TESTS)}, which must not have one")
 
-    @property
-    def fields(self) -> list[str]:
+    @functools.cached_property
+    def fields(self) -> tuple[str, ...]:
         if self.field is None:
-            return []
-        return [self.field] if isinstance(self.field, str) else list(self.field)
+            return ()
+        return (self.field,) if isinstance(self.field, str) else tuple(self.field)
 
 
 COMPUTED_FINDINGS: frozenset[str] = frozenset(

@@ -9,6 +9,7 @@ tested; the figures, their sources and the sentences are content.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections import defaultdict
 from collections.abc import Iterable
@@ -57,10 +58,40 @@ COMPUTED_FIELDS: dict[str, tuple[str, ...]] = {
 # --------------------------------------------------------------------- reading answers
 
 
+@functools.lru_cache(maxsize=512)
+def _parts(path: str) -> tuple[str, ...]:
+    return tuple(path.split("."))
+
+
+class Reader:
+    """The answers, read by dotted path, each path looked up once per assessment."""
+
+    __slots__ = ("_seen", "_sides", "answers", "region_ids")
+
+    def __init__(self, answers: Answers) -> None:
+        self.answers = answers
+        self._seen: dict[str, Any] = {}
+        self.region_ids = frozenset(r.region for r in answers.regions)
+        self._sides: dict[str, set[str]] | None = None
+
+    @property
+    def sides(self) -> dict[str, set[str]]:
+        if self._sides is None:
+            self._sides = _sides_by_region(self.answers.regions)
+        return self._sides
+
+    def get(self, path: str) -> Any:
+        try:
+            return self._seen[path]
+        except KeyError:
+            value = self._seen[path] = get_path(self.answers, path)
+            return value
+
+
 def get_path(answers: Answers, path: str) -> Any:
     """The value at a dotted path into the answers (None when any step is missing)."""
     value: Any = answers
-    for part in path.split("."):
+    for part in _parts(path):
         if value is None:
             return None
         value = getattr(value, part, None)
@@ -102,20 +133,22 @@ def _sides_by_region(regions: Iterable[RegionPain]) -> dict[str, set[str]]:
     return sides
 
 
-def evaluate(cond: Condition, answers: Answers) -> bool | None:
+def evaluate(cond: Condition, source: Answers | Reader) -> bool | None:
     """True or False when the condition's answer is given, None when it is not answered."""
+    reader = source if isinstance(source, Reader) else Reader(source)
+    answers = reader.answers
     if cond.regions_any is not None:
-        return bool({r.region for r in answers.regions} & set(cond.regions_any)) if answers.regions else None
+        return not reader.region_ids.isdisjoint(cond.regions_any) if answers.regions else None
     if cond.both_sides_any is not None:
         if not answers.regions:
             return None
-        sides = _sides_by_region(answers.regions)
+        sides = reader.sides
         return any(sides.get(r, set()) == {"left", "right"} for r in cond.both_sides_any)
     if cond.sites_any is not None:
         return any(s.site in cond.sites_any and (s.pain or s.stiffness) for s in answers.sites) if answers.sites else None
     answered = False
     for path in cond.fields:
-        value = get_path(answers, path)
+        value = reader.get(path)
         if not is_answered(value):
             continue
         answered = True
@@ -126,10 +159,23 @@ def evaluate(cond: Condition, answers: Answers) -> bool | None:
 
 def _label(content: Content, field: str, value: str) -> str:
     """The human label content gives an option, falling back to the raw value."""
-    for question in _all_questions(content):
-        if question.field == field and value in question.options:
-            return question.options[value].lower()
-    return value.replace("_", " ")
+    labels = _option_labels(content)
+    return labels.get((field, value)) or value.replace("_", " ")
+
+
+_LABELS: dict[int, tuple[Content, dict[tuple[str, str], str]]] = {}
+
+
+def _option_labels(content: Content) -> dict[tuple[str, str], str]:
+    cached = _LABELS.get(id(content))
+    if cached is None or cached[0] is not content:
+        labels: dict[tuple[str, str], str] = {}
+        for question in _all_questions(content):
+            for value, label in question.options.items():
+                labels.setdefault((question.field, value), label.lower())
+        cached = (content, labels)
+        _LABELS[id(content)] = cached
+    return cached[1]
 
 
 def _all_questions(content: Content) -> list[Any]:
@@ -196,6 +242,37 @@ def _spine_evidence(answers: Answers) -> bool:
     return low_back_site or low_back_region or answers.clues.cough_sneeze == "yes"
 
 
+def _region_credit(region_id: str, content: Content) -> list[tuple[str, float, str, float]]:
+    """How one painful region credits nerves: (nerve, multiplier of the intensity factor, reason, specificity).
+
+    Its usual nerves (its skin) count most, shared between them; "also consider" nerves
+    less (a note on a usual nerve adds a reason, not weight); each ancestor of a usual
+    nerve (a trunk) gets part of its credit, less the further up the tree.
+    """
+    t = content.scoring.text
+    region = content.region(region_id)
+    nerve_by_id = {n.id: n for n in content.nerves}
+    order = {n.id: i for i, n in enumerate(content.nerves)}
+    usual = list(region.nerves)
+    plan: list[tuple[str, float, str, float]] = []
+    for nerve_id in usual:
+        share = 1 / len(usual)
+        plan.append((nerve_id, 1.5 + share, t("nerve_usual", region=region.label), share))
+    for extra in region.also_consider:
+        plan.append((extra.nerve, 0.0 if extra.nerve in usual else 0.6, t("nerve_also", region=region.label, reason=extra.reason), 0.0))
+    trunks: dict[str, tuple[float, str]] = {}
+    for nerve_id in usual:
+        parent, level = nerve_by_id[nerve_id].parent, 0.6
+        while parent is not None and parent not in usual:
+            if parent not in trunks or trunks[parent][0] < level:
+                trunks[parent] = (level, nerve_by_id[nerve_id].name)
+            parent, level = nerve_by_id[parent].parent, level * 0.6
+    for trunk in sorted(trunks, key=order.__getitem__):
+        level, branch = trunks[trunk]
+        plan.append((trunk, level, t("nerve_branch", region=region.label, branch=branch.lower()), 0.0))
+    return plan
+
+
 def rank_nerves(regions: list[RegionPain], answers: Answers, content: Content) -> list[SuspectedNerve]:
     """Rank nerves by how much of the painful area they explain and how specifically.
 
@@ -206,9 +283,8 @@ def rank_nerves(regions: list[RegionPain], answers: Answers, content: Content) -
     shorter course (the more local explanation), never to the name.
     """
     t = content.scoring.text
-    region_by_id = {r.id: r for r in content.regions}
-    nerve_by_id = {n.id: n for n in content.nerves}
-    order = {n.id: i for i, n in enumerate(content.nerves)}
+    ready = _prepared(content)
+    nerve_by_id, order = ready["nerve_by_id"], ready["nerve_order"]
     weight: dict[str, float] = defaultdict(float)
     specific: dict[str, float] = defaultdict(float)
     explains: dict[str, set[str]] = defaultdict(set)
@@ -224,27 +300,11 @@ def rank_nerves(regions: list[RegionPain], answers: Answers, content: Content) -
         sides[nerve_id].add(side)
         reasons[nerve_id][reason] = None
 
+    plans = ready["region_credit"]
     for pain in regions:
-        region = region_by_id[pain.region]
         factor = 0.5 + pain.intensity / 10
-        usual = list(region.nerves)
-        for nerve_id in usual:
-            share = 1 / len(usual)
-            credit(nerve_id, region.id, pain.side, factor * (1.5 + share), t("nerve_usual", region=region.label), spec=share)
-        for extra in region.also_consider:
-            amount = 0.0 if extra.nerve in usual else 0.6 * factor  # a note on a usual nerve adds a reason, not weight
-            credit(extra.nerve, region.id, pain.side, amount, t("nerve_also", region=region.label, reason=extra.reason))
-        # Trunks: each ancestor of a usual nerve gets part of its credit, less the further up.
-        trunks: dict[str, tuple[float, str]] = {}
-        for nerve_id in usual:
-            parent, level = nerve_by_id[nerve_id].parent, 0.6
-            while parent is not None and parent not in usual:
-                if parent not in trunks or trunks[parent][0] < level:
-                    trunks[parent] = (level, nerve_by_id[nerve_id].name)
-                parent, level = nerve_by_id[parent].parent, level * 0.6
-        for trunk in sorted(trunks, key=order.__getitem__):
-            level, branch = trunks[trunk]
-            credit(trunk, region.id, pain.side, level * factor, t("nerve_branch", region=region.label, branch=branch.lower()))
+        for nerve_id, multiplier, reason, spec in plans[pain.region]:
+            credit(nerve_id, pain.region, pain.side, multiplier * factor, reason, spec)
 
     painful = {p.region for p in regions}
     provokers = _provokers(answers)
@@ -272,7 +332,7 @@ def rank_nerves(regions: list[RegionPain], answers: Answers, content: Content) -
         side_set = sides[nerve_id]
         side_list: list[Side] = ["both"] if "both" in side_set or {"left", "right"} <= side_set else sorted(side_set)
         result.append(
-            SuspectedNerve(
+            SuspectedNerve.model_construct(
                 id=nerve.id,
                 name=nerve.name,
                 roots=nerve.roots,
@@ -295,33 +355,35 @@ def _flag_info(content: Content, flag_id: str) -> tuple[str, Any]:
     return "mimic", next(m for m in content.red_flags.mimics if m.id == flag_id)
 
 
-def screen_safety(answers: Answers, content: Content) -> list[TriggeredFlag]:
+def screen_safety(source: Answers | Reader, content: Content) -> list[TriggeredFlag]:
     """Red flags and mimics ticked or inferred from other answers, and risky combinations, most urgent first."""
+    reader = source if isinstance(source, Reader) else Reader(source)
+    answers = reader.answers
     found: dict[str, TriggeredFlag] = {}
     chosen = set(answers.red_flags or [])
     mimics = set(answers.mimics or [])
     for kind, items, ticked in (("red_flag", content.red_flags.flags, chosen), ("mimic", content.red_flags.mimics, mimics)):
         for item in items:
             if item.id in ticked:
-                found[item.id] = TriggeredFlag(
+                found[item.id] = TriggeredFlag.model_construct(
                     id=item.id, kind=kind, level=item.level, title=item.title, action=item.action, source=item.source
                 )
     for rule in content.red_flags.inferred:
         if rule.id in found:
             continue
-        if not all(evaluate(c, answers) for c in rule.all):
+        if not all(evaluate(c, reader) for c in rule.all):
             continue
-        if rule.any and not any(evaluate(c, answers) for c in rule.any):
+        if rule.any and not any(evaluate(c, reader) for c in rule.any):
             continue
         _, item = _flag_info(content, rule.id)
-        found[rule.id] = TriggeredFlag(
+        found[rule.id] = TriggeredFlag.model_construct(
             id=rule.id, kind="inferred", level=item.level, title=item.title, action=item.action, source=rule.source, reason=rule.reason
         )
     night = bool(answers.sign5.night) or bool(chosen & set(content.red_flags.night_pain_flags))
     for combo in content.red_flags.combinations:
         night_ok = night or not combo.requires_night_pain
         if night_ok and chosen & set(combo.any_of):
-            found[combo.id] = TriggeredFlag(
+            found[combo.id] = TriggeredFlag.model_construct(
                 id=combo.id, kind="combination", level=combo.level, title=combo.title, action=combo.action, source=combo.source
             )
     return sorted(found.values(), key=lambda f: -URGENCY_ORDER[f.level])
@@ -388,20 +450,20 @@ def _computed(finding: Finding, answers: Answers, content: Content, ctx: dict[st
     return None
 
 
-def _field_hit(finding: Finding, answers: Answers, content: Content) -> _Hit | None:
-    if finding.requires_scan and not answers.sign6.imaging:
+def _field_hit(finding: Finding, reader: Reader, content: Content) -> _Hit | None:
+    if finding.requires_scan and not reader.get("sign6.imaging"):
         return None
-    result = evaluate(finding, answers)
+    result = evaluate(finding, reader)
     if result is None:
         return None
-    if result and any(evaluate(c, answers) for c in finding.unless):
+    if result and any(evaluate(c, reader) for c in finding.unless):
         return None
     if result:
         reason = finding.reason
         if "{value}" in reason:
-            reason = reason.format(value=get_path(answers, finding.fields[0]))
+            reason = reason.format(value=reader.get(finding.fields[0]))
         elif "{names}" in reason:
-            value = get_path(answers, finding.fields[0]) or []
+            value = reader.get(finding.fields[0]) or []
             picked = [v for v in value if v in (finding.has_any or [])]
             reason = reason.format(names=_names(content, finding.fields[0], picked))
         return _Hit(finding, math.log(finding.lr_present), reason)
@@ -427,19 +489,19 @@ def _discount(hits: list[_Hit], share: float) -> list[tuple[_Hit, float]]:
     return out
 
 
-def _group_absences(answers: Answers, content: Content, hits: list[_Hit]) -> list[AppliedFinding]:
+def _group_absences(reader: Reader, content: Content, hits: list[_Hit]) -> list[AppliedFinding]:
     """A group answered with none of its findings present (e.g. no nerve-like sensation)."""
     found = []
     present_groups = {h.finding.group for h in hits if h.finding.group and h.ln > 0}
     for gid, group in content.evidence.groups.items():
         if group.absent_field is None or group.absent_lr is None or gid in present_groups:
             continue
-        if not is_answered(get_path(answers, group.absent_field)):
+        if not is_answered(reader.get(group.absent_field)):
             continue
         sign = next((f.sign for f in content.evidence.findings if f.group == gid), None)
         ln = math.log(group.absent_lr)
         found.append(
-            AppliedFinding(
+            AppliedFinding.model_construct(
                 id=f"{gid}_absent", sign=sign, label=group.absent_reason.split(" (")[0].rstrip("."), lr=round(group.absent_lr, 3),
                 points=round(POINTS_PER_LN * ln, 1), reason=group.absent_reason, evidence=group.evidence, source=group.source,
             )
@@ -471,13 +533,34 @@ def reads(finding: Finding) -> tuple[str, ...]:
 
 
 _INFO_CACHE: dict[int, tuple[Content, dict[str, float]]] = {}
+_PREPARED: dict[int, tuple[Content, dict[str, Any]]] = {}
+
+
+def _prepared(content: Content) -> dict[str, Any]:
+    """What assess() needs from content that does not depend on the answers, made once."""
+    cached = _PREPARED.get(id(content))
+    if cached is not None and cached[0] is content:
+        return cached[1]
+    prepared = {
+        "max_points": _max_points(content),
+        "pages": _question_pages(content),
+        "order": {f.id: i for i, f in enumerate(content.evidence.findings)},
+        "prior_log_odds": math.log(content.evidence.prior.probability / (1 - content.evidence.prior.probability)),
+        "bands": {b.id: b for b in content.scoring.bands},
+        "region_by_id": {r.id: r for r in content.regions},
+        "nerve_by_id": {n.id: n for n in content.nerves},
+        "nerve_order": {n.id: i for i, n in enumerate(content.nerves)},
+        "region_credit": {r.id: _region_credit(r.id, content) for r in content.regions},
+    }
+    _PREPARED[id(content)] = (content, prepared)
+    return prepared
 
 
 def question_weights(content: Content) -> dict[str, float]:
     """How far each answer field can move the log odds at most: the weight of the question."""
     cached = _INFO_CACHE.get(id(content))
     if cached is not None and cached[0] is content:
-        return cached[1]
+        return cached[1]  # shared: callers must not change it
     # Per field, the furthest its answers can move the log odds up and down: correlated
     # findings (a group) count as the scorer counts them, the strongest in full.
     share = content.evidence.group_share
@@ -502,8 +585,8 @@ def question_weights(content: Content) -> dict[str, float]:
             lns = sorted(lns, reverse=True)
             rising += lns[0] + share * sum(lns[1:])
         info[path] = max(rising, -down[path])
-    _INFO_CACHE[id(content)] = (content, dict(info))
-    return dict(info)
+    _INFO_CACHE[id(content)] = (content, info)
+    return info
 
 
 def _question_pages(content: Content) -> dict[str, tuple[str, str]]:
@@ -522,14 +605,14 @@ def _question_pages(content: Content) -> dict[str, tuple[str, str]]:
     return pages
 
 
-def _coverage(answers: Answers, content: Content) -> tuple[float, int, list[DecidingQuestion]]:
+def _coverage(reader: Reader, content: Content) -> tuple[float, int, list[DecidingQuestion]]:
     info = question_weights(content)
     total = sum(info.values())
-    answered = {path for path in info if is_answered(get_path(answers, path), path)}
+    answered = {path for path in info if is_answered(reader.get(path), path)}
     share = sum(info[p] for p in answered) / total if total else 1.0
-    pages = _question_pages(content)
+    pages = _prepared(content)["pages"]
     # A follow-up question is only worth asking once the question it follows is answered yes.
-    gated = {q.field for q in content.questions.follow_ups if not evaluate(q.after, answers)}
+    gated = {q.field for q in content.questions.follow_ups if not evaluate(q.after, reader)}
     open_questions = sorted((p for p in info if p not in answered and p in pages and p not in gated), key=lambda p: (-info[p], p))
     seen: set[str] = set()
     deciding = []
@@ -552,10 +635,10 @@ def _band(score: int, content: Content) -> Band:
     return band
 
 
-def _sign_answered(number: int, answers: Answers, content: Content) -> bool:
+def _sign_answered(number: int, reader: Reader, content: Content) -> bool:
     """Any of the sign's questions answered ("not tried" does not answer a pressing question)."""
     for question in content.sign(number).questions:
-        value = get_path(answers, question.field)
+        value = reader.get(question.field)
         if is_answered(value) and value != "not_tried":
             return True
     return False
@@ -591,51 +674,54 @@ def assess(answers: Answers, content: Content | None = None) -> Assessment:
     coherent, coherence_reason = fits_one_nerve(regions, content)
     ctx = {"bilateral": bilateral, "neural": neural, "coherent": coherent, "coherence_reason": coherence_reason}
 
+    reader = Reader(answers)
     hits: list[_Hit] = []
     for finding in content.evidence.findings:
-        hit = _computed(finding, answers, content, ctx) if finding.computed else _field_hit(finding, answers, content)
+        hit = _computed(finding, answers, content, ctx) if finding.computed else _field_hit(finding, reader, content)
         if hit is not None and hit.ln != 0:
             hits.append(hit)
     applied = [
-        AppliedFinding(
+        AppliedFinding.model_construct(
             id=hit.finding.id, sign=hit.finding.sign, label=hit.finding.label, lr=round(math.exp(ln), 3),
             points=round(POINTS_PER_LN * ln, 1), reason=hit.reason, evidence=hit.finding.evidence, source=hit.finding.source,
         )
         for hit, ln in _discount(hits, content.evidence.group_share)
     ]
-    applied += _group_absences(answers, content, hits)
-    order = {f.id: i for i, f in enumerate(content.evidence.findings)}
+    applied += _group_absences(reader, content, hits)
+    ready = _prepared(content)
+    order = ready["order"]
     applied.sort(key=lambda a: (a.sign or 9, order.get(a.id, -1)))
 
     prior = content.evidence.prior.probability
-    log_odds = math.log(prior / (1 - prior)) + sum(math.log(a.lr) for a in applied)
+    log_odds = ready["prior_log_odds"] + sum(math.log(a.lr) for a in applied)
     score = max(0, min(100, round(100 / (1 + math.exp(-log_odds)))))
-    coverage, answered_count, deciding = _coverage(answers, content)
+    coverage, answered_count, deciding = _coverage(reader, content)
     band = _band(score, content)
     needed = content.evidence.coverage
     too_few = coverage < needed.threshold or answered_count < needed.min_answers
     if too_few and score < needed.leaning:
         band = "not_enough"  # missing answers are never evidence against a nerve
-    info = next(b for b in content.scoring.bands if b.id == band)
+    info = ready["bands"][band]
 
-    max_points = _max_points(content)
+    max_points = ready["max_points"]
     signs: list[SignResult] = []
     for sign in content.signs:
         mine = [a for a in applied if a.sign == sign.number]
-        answered = _sign_answered(sign.number, answers, content)
+        answered = _sign_answered(sign.number, reader, content)
         reasons = [a.reason for a in mine]
         if answered and not reasons:
             reasons.append(_nothing_text(sign.number, answers, t))
         signs.append(
-            SignResult(
+            SignResult.model_construct(
                 number=sign.number, title=sign.title, answered=answered or bool(mine),
                 points=round(sum(a.points for a in mine), 1), max_points=max_points.get(sign.number, 0.0), reasons=reasons,
             )
         )
-    modifiers = [Adjustment(id=a.id, label=a.label, points=a.points, reason=a.reason) for a in applied if a.sign is None and a.points >= 0]
-    counter = [Adjustment(id=a.id, label=a.label, points=a.points, reason=a.reason) for a in applied if a.sign is None and a.points < 0]
+    outside = [Adjustment.model_construct(id=a.id, label=a.label, points=a.points, reason=a.reason) for a in applied if a.sign is None]
+    modifiers = [m for m in outside if m.points >= 0]
+    counter = [m for m in outside if m.points < 0]
 
-    flags = screen_safety(answers, content)
+    flags = screen_safety(reader, content)
     urgency: Urgency = "none"
     for flag in flags:
         if URGENCY_ORDER[flag.level] > URGENCY_ORDER[urgency]:
