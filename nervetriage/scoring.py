@@ -14,9 +14,9 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
-from nervetriage.content import Condition, Content, Finding, load_content
+from nervetriage.content import Condition, Content, Finding, Flag, load_content
 from nervetriage.models import (
     URGENCY_ORDER,
     Adjustment,
@@ -362,7 +362,11 @@ def screen_safety(source: Answers | Reader, content: Content) -> list[TriggeredF
     found: dict[str, TriggeredFlag] = {}
     chosen = set(answers.red_flags or [])
     mimics = set(answers.mimics or [])
-    for kind, items, ticked in (("red_flag", content.red_flags.flags, chosen), ("mimic", content.red_flags.mimics, mimics)):
+    ticked_kinds: tuple[tuple[Literal["red_flag", "mimic"], list[Flag], set[str]], ...] = (
+        ("red_flag", content.red_flags.flags, chosen),
+        ("mimic", content.red_flags.mimics, mimics),
+    )
+    for kind, items, ticked in ticked_kinds:
         for item in items:
             if item.id in ticked:
                 found[item.id] = TriggeredFlag.model_construct(
