@@ -66,11 +66,15 @@ def _parts(path: str) -> tuple[str, ...]:
 class Reader:
     """The answers, read by dotted path, each path looked up once per assessment."""
 
-    __slots__ = ("_seen", "_sides", "answers", "region_ids")
+    __slots__ = ("_gates", "_seen", "_sides", "answers", "region_ids")
 
-    def __init__(self, answers: Answers) -> None:
+    def __init__(self, answers: Answers, content: Content | None = None) -> None:
         self.answers = answers
         self._seen: dict[str, Any] = {}
+        # A follow-up question's answer is ignored once the question it follows is answered
+        # the other way (the page hides it then), so a stale answer cannot count.
+        follow_ups = (content or load_content()).questions.follow_ups
+        self._gates = {f.field: f.after for f in follow_ups}
         self.region_ids = frozenset(r.region for r in answers.regions)
         self._sides: dict[str, set[str]] | None = None
 
@@ -84,7 +88,9 @@ class Reader:
         try:
             return self._seen[path]
         except KeyError:
-            value = self._seen[path] = get_path(self.answers, path)
+            gate = self._gates.get(path)
+            closed = gate is not None and evaluate(gate, self) is False
+            value = self._seen[path] = None if closed else get_path(self.answers, path)
             return value
 
 
@@ -357,7 +363,7 @@ def _flag_info(content: Content, flag_id: str) -> tuple[str, Any]:
 
 def screen_safety(source: Answers | Reader, content: Content) -> list[TriggeredFlag]:
     """Red flags and mimics ticked or inferred from other answers, and risky combinations, most urgent first."""
-    reader = source if isinstance(source, Reader) else Reader(source)
+    reader = source if isinstance(source, Reader) else Reader(source, content)
     answers = reader.answers
     found: dict[str, TriggeredFlag] = {}
     chosen = set(answers.red_flags or [])
@@ -533,6 +539,8 @@ def reads(finding: Finding) -> tuple[str, ...]:
         paths += _ALSO_READS.get(finding.computed, ())
     if finding.requires_scan:
         paths.append("sign6.imaging")
+    gates = {f.field: f.after for f in load_content().questions.follow_ups}
+    paths += [p for path in list(paths) if path in gates for p in gates[path].fields]
     return tuple(dict.fromkeys(paths))
 
 
@@ -678,7 +686,7 @@ def assess(answers: Answers, content: Content | None = None) -> Assessment:
     coherent, coherence_reason = fits_one_nerve(regions, content)
     ctx = {"bilateral": bilateral, "neural": neural, "coherent": coherent, "coherence_reason": coherence_reason}
 
-    reader = Reader(answers)
+    reader = Reader(answers, content)
     hits: list[_Hit] = []
     for finding in content.evidence.findings:
         hit = _computed(finding, answers, content, ctx) if finding.computed else _field_hit(finding, reader, content)

@@ -407,3 +407,12 @@ def test_every_ticked_red_flag_sets_its_urgency_and_never_moves_the_score(flag: 
 def test_night_pain_with_a_risk_factor_is_urgent() -> None:
     a = run(sign5={"night": True}, red_flags=["cancer_history"])
     assert "night_pain_with_risk" in {f.id for f in a.red_flags}
+
+
+def test_a_follow_up_answer_is_ignored_once_its_lead_question_is_answered_no() -> None:
+    stale = run(sign3={"exertional": False, "compartment_tight": True, "cold_pale_foot": True})
+    assert "compartment_tight" not in found(stale) and not stale.red_flags
+    live = run(sign3={"exertional": True, "compartment_tight": True})
+    assert "compartment_tight" in found(live) and {f.id for f in live.red_flags} == {"exertional_compartment"}
+    unknown = run(sign3={"compartment_tight": True})  # lead unanswered: the answer still counts
+    assert "compartment_tight" in found(unknown)

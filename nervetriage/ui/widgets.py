@@ -12,7 +12,9 @@ from typing import Any
 
 import streamlit as st
 
-from nervetriage.content import Question
+from nervetriage.content import Question, load_content
+from nervetriage.models import Answers
+from nervetriage.scoring import evaluate
 from nervetriage.ui.state import get_answers, get_field, update_field
 from nervetriage.ui_text import load_ui_text
 
@@ -34,6 +36,11 @@ def _write(field: str, key: str, convert: Any = None) -> None:
     update_field(field, convert(value) if convert else value)
 
 
+def hidden_follow_ups(answers: Answers) -> set[str]:
+    """Follow-up questions whose lead question is answered the other way (content/questions.yaml)."""
+    return {f.field for f in load_content().questions.follow_ups if evaluate(f.after, answers) is False}
+
+
 def render_question(question: Question) -> None:
     """Render one content question with the widget its ``kind`` calls for."""
     renderers = {
@@ -48,7 +55,11 @@ def render_question(question: Question) -> None:
 
 
 def render_questions(questions: list[Question]) -> None:
+    """Each question in its own box; a follow-up is left out once the question it follows is answered no."""
+    hidden = hidden_follow_ups(get_answers())
     for question in questions:
+        if question.field in hidden:
+            continue
         with st.container(border=True):
             render_question(question)
 

@@ -131,13 +131,14 @@ def test_selection_and_results_maps_on_desktop_and_phone_with_screenshots(page, 
     for view, region, side, label in (
         ("front", "outer_shin", "left", "Left outer shin"),
         ("front", "top_of_foot", "left", "Left top of the foot and toes"),
-        ("back", "sole", "left", "Left sole of the foot"),
-        ("back", "heel", "left", "Left heel"),
+        ("back", "sole", "left", "Left arch and middle of the sole"),
+        ("back", "heel", "left", "Left underside and inner heel"),
     ):
         _click(page, view, *_inside_point(view, region, side), expect_text=label)
     _click(page, "back", *_inside_point("back", "low_back", None), expect_text="Low back (painful")
     text = _chosen_text(page)
-    for label in ("Left outer shin", "Left top of the foot and toes", "Left sole of the foot", "Left heel", "Low back (painful"):
+    labels = ("Left outer shin", "Left top of the foot and toes", "Left arch and middle of the sole", "Left underside and inner heel")
+    for label in (*labels, "Low back (painful"):
         assert label in text
     plots = page.locator(".js-plotly-plot")
     assert plots.count() == 2
@@ -163,7 +164,7 @@ def test_selection_and_results_maps_on_desktop_and_phone_with_screenshots(page, 
     # One tap chooses what is under the finger, even straight after a tap elsewhere (Plotly
     # alone would choose the previously touched region: the page's touch listener fixes that).
     _tap(phone_page, "back", *_inside_point("back", "calf", "right"), expect_text="Right calf (5/10)")
-    _tap(phone_page, "back", *_inside_point("back", "heel", "left"), expect_text="Right calf (5/10); Left heel (5/10)")
+    _tap(phone_page, "back", *_inside_point("back", "heel", "left"), expect_text="Right calf (5/10); Left underside and inner heel (5/10)")
     assert "Right calf" not in _chosen_text(phone_page).split(";")[1]
     # a tap on a chosen region removes it
     _tap(phone_page, "back", *_inside_point("back", "heel", "left"), expect_text="Right calf (5/10)")
