@@ -417,7 +417,7 @@ class BandInfo(_Model):
 
 
 _PLAIN_TEXTS = [
-    "sign1_nothing", "no_sensations", "sign3_nothing", "sign4_nothing", "sign5_nothing", "no_scans", "scan_elsewhere",
+    "sign1_nothing", "no_sensations", "sign3_nothing", "sign4_nothing", "sign4_neutral", "sign5_nothing", "no_scans", "scan_elsewhere",
     "scan_unknown", "no_regions", "sides_differ", "no_shared_nerve", "nerve_sitting", "nerve_spine", "safety_unanswered",
     "night_safety_unanswered", "both_sides", "whole_body", "acute_rest_pain", "after_fall", "not_enough",
     "question_regions", "question_sites", "question_slump",

@@ -17,9 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from fpdf import FPDF, FontFace, XPos, YPos
+from fpdf.enums import MethodReturnValue
 
 from nervetriage.content import Content, load_content
 from nervetriage.models import Answers, Assessment
+from nervetriage.ui_text import load_ui_text
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 FONT = "DejaVu"
@@ -33,6 +35,7 @@ URGENT: RGB = (176, 32, 32)
 URGENT_FILL: RGB = (253, 236, 236)
 EXAMPLE_FILL: RGB = (255, 246, 214)
 BAND_COLOURS: dict[str, RGB] = {
+    "not_enough": (84, 110, 122),
     "unlikely": (46, 125, 50),
     "possible": (191, 110, 0),
     "likely": (94, 53, 177),
@@ -44,10 +47,22 @@ LEVEL_WORDS = {"emergency": "EMERGENCY", "urgent": "URGENT", "professional": "CH
 SIDE_WORDS = {"left": "left", "right": "right", "both": "both sides"}
 
 DISCLAIMER = (
-    "NerveTriage is a self-assessment screen, not a diagnosis or a medical device. It translates the six signs of nerve-related "
-    "running pain described by physiotherapist Joe Uhan (iRunFar) into points; no validated questionnaire uses these signs. A "
-    "self-report can at most suggest that nerve involvement is possible: only a clinical examination, and sometimes tests, can "
-    "confirm it. The answers were entered by the runner and have not been checked."
+    "NerveTriage is a self-assessment screen, not a diagnosis or a medical device. It weighs the six signs of nerve-related "
+    "running pain described by physiotherapist Joe Uhan (iRunFar), and a few other findings, as evidence: each answer multiplies "
+    "the odds of nerve involvement by a likelihood ratio, taken from published figures where they exist and from expert "
+    "judgement where they do not; no validated questionnaire uses these signs. A self-report can at most suggest that nerve "
+    "involvement is possible: only a clinical examination, and sometimes tests, can confirm it. The answers were entered by "
+    "the runner and have not been checked."
+)
+POINTS_NOTE = (
+    "Points are 10 × ln(likelihood ratio) and add up: +7 about doubles the odds of nerve involvement, −7 halves them; "
+    "they start at {prior} %."
+)
+EVIDENCE_WORDS = {"measured": "measured in a study", "derived": "derived from related figures", "expert": "expert judgement"}
+ANSWER_FIRST = "Answer the questions that decide it"
+NOT_ENOUGH_STEP = (
+    "Too little is answered yet for advice to fit. Answer the questions listed under the result first; the band and its next "
+    "steps follow from them."
 )
 
 
@@ -72,7 +87,10 @@ def next_steps(assessment: Assessment, content: Content | None = None) -> list[t
     steps: list[tuple[str, str]] = []
     if assessment.urgency != "none":
         steps.append(("Safety first", assessment.urgency_message))
-    sensitive = assessment.band != "unlikely"
+    if assessment.band == "not_enough":
+        # no verdict yet, so no self-care advice: only what would give one
+        return [*steps, (ANSWER_FIRST, NOT_ENOUGH_STEP)]
+    sensitive = assessment.band in ("possible", "likely")
     for advice in content.advice.advice:
         if advice.when in ("always", assessment.band) or (advice.when == "sensitive" and sensitive):
             text = advice.text
@@ -129,6 +147,12 @@ def _rgb(colour: str) -> RGB:
     return int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16)
 
 
+def _percent(coverage: float) -> int:
+    """The answered share of the evidence as a whole percentage; never 0 once anything counts."""
+    percent = round(100 * coverage)
+    return 1 if coverage > 0 and percent == 0 else percent
+
+
 def _points(value: float) -> str:
     rounded = round(value, 1)
     text = f"{rounded:g}"
@@ -170,6 +194,12 @@ class _Report:
     def para(self, text: str, size: float = 8.5, bold: bool = False, colour: RGB = INK, h: float = 4.0, w: float = 0) -> None:
         self.font(size, bold, colour)
         self.pdf.multi_cell(w, h, _clean(text), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+    def para_height(self, text: str, size: float = 8.5, bold: bool = False, h: float = 4.0, w: float = 0) -> float:
+        """How tall ``para`` would make this text, without writing it."""
+        self.font(size, bold)
+        height = self.pdf.multi_cell(w, h, _clean(text), align="L", dry_run=True, output=MethodReturnValue.HEIGHT)
+        return float(height)  # type: ignore[arg-type]  # HEIGHT alone returns a float
 
     def heading(self, text: str) -> None:
         self.ensure_space(18)
@@ -262,31 +292,73 @@ class _Report:
                 self.para(f"• {flag.title} ({LEVEL_WORDS.get(flag.level, flag.level).lower()})", 8.5, True, h=4.2)
                 self.pdf.set_x(self.pdf.l_margin + 3)
                 self.para(flag.action, 8.5, w=self.width - 3)
+                if flag.kind == "inferred" and flag.reason:
+                    self.pdf.set_x(self.pdf.l_margin + 3)
+                    self.para(f"Not ticked; raised from the answers: {flag.reason}", 8, colour=MUTED, w=self.width - 3, h=3.8)
 
     def band(self) -> None:
         a = self.a
         colour = BAND_COLOURS[a.band]
+        verdict = a.band != "not_enough"
+        percent = _percent(a.coverage)
         with self.boxed(PANEL, colour):
             self.font(8, True, MUTED)
             self.pdf.cell(0, 4, "RESULT OF THE SCREEN", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
             self.font(14, True, colour)
-            self.pdf.cell(self.width - 40, 7, a.band_label)
-            self.font(10, True)
-            self.pdf.cell(0, 7, f"score {a.score} / 100", align="R", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            self.pdf.cell(self.width - 44, 7, a.band_label)
+            self.font(10, True, INK if verdict else MUTED)
+            right = f"score {a.score} / 100" if verdict else f"{percent} % answered"
+            self.pdf.cell(0, 7, right, align="R", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
             self.para(a.band_meaning, 8.5, h=4.2)
             if a.urgency != "none":
                 self.para("The safety guidance above outranks this band.", 8, True, URGENT)
-            if a.partial:
+            if verdict:
+                self.para(f"Based on {percent} % of the questions that matter (weighted by how far each can move the result).",
+                          8, colour=MUTED)
+            else:
+                self.para("No score yet: one is given once enough of the questions that matter are answered to weigh them.",
+                          8, colour=MUTED)
+            if a.partial and verdict:
                 missing = []
                 if a.unanswered:
                     missing.append(f"signs {', '.join(map(str, a.unanswered))} not answered")
                 if self.answers.red_flags is None:
                     missing.append("safety questions not answered")
-                self.para("Partial answers: " + "; ".join(missing) + ".", 8, True, MUTED)
+                if missing:
+                    self.para("Partial answers: " + "; ".join(missing) + ".", 8, True, MUTED)
+            self._deciding(verdict)
+
+    def _deciding(self, verdict: bool) -> None:
+        """The unanswered questions that would move the result most, with the step that asks them."""
+        questions = self.a.deciding
+        if not questions and (verdict or self.answers.red_flags is not None):
+            return
+        nav = load_ui_text().nav
+        self.pdf.ln(0.8)
+        if verdict:  # one line's worth: the verdict stands, these could still move it
+            listed = "; ".join(f"{q.label.rstrip('.')} – {nav.get(q.page, q.page)}" for q in questions)
+            self.para(f"Still open, and could change it: {listed}.", 8, colour=MUTED, h=3.8)
+            return
+        self.para("The questions that would decide it:", 8, True)
+        for q in questions:
+            self.pdf.set_x(self.pdf.l_margin + 2)
+            self.para(f"• {q.label} – {nav.get(q.page, q.page)}", 8, colour=INK if not verdict else MUTED, w=self.width - 2, h=3.8)
+        if not verdict and self.answers.red_flags is None and not any(q.page == "safety" for q in questions):
+            self.pdf.set_x(self.pdf.l_margin + 2)
+            self.para(f"• The safety questions – {nav['safety']}", 8, w=self.width - 2, h=3.8)
+
+    def _sign_text(self, number: int, reasons: list[str]) -> str:
+        """Each finding's sentence with its own points, so a clinician sees what drove the total."""
+        found = [f for f in self.a.findings if f.sign == number]
+        if not found:
+            return " ".join(reasons) or "—"
+        return " ".join(f"{f.reason} [{_points(f.points)}]" for f in found)
 
     def signs(self) -> None:
         self.heading("The six signs")
         pdf = self.pdf
+        self.para(POINTS_NOTE.format(prior=round(100 * self.a.prior)), 7.5, colour=MUTED, h=3.4)
+        pdf.ln(0.5)
         self.font(8)
         widths = (8, 52, 22, self.width - 82)
         heading_style = FontFace(emphasis="BOLD", color=MUTED, fill_color=(255, 255, 255), size_pt=7.5)
@@ -309,7 +381,7 @@ class _Report:
                 row.cell(sign.title, style=FontFace(emphasis="BOLD"))
                 if sign.answered:
                     row.cell(f"{_points(sign.points)} of {sign.max_points:g}")
-                    row.cell(" ".join(sign.reasons) or "—")
+                    row.cell(self._sign_text(sign.number, sign.reasons))
                 else:
                     grey = FontFace(color=MUTED)
                     row.cell("—", style=grey)
@@ -320,8 +392,9 @@ class _Report:
         if not items:
             return
         self.heading("Other findings and counter-evidence")
+        lrs = {f.id: f.lr for f in self.a.findings}
         with self.pdf.table(
-            col_widths=(52, 14, self.width - 66),
+            col_widths=(52, 22, self.width - 74),
             width=self.width,
             line_height=3.9,
             text_align=("LEFT", "RIGHT", "LEFT"),
@@ -335,7 +408,9 @@ class _Report:
                 row = table.row()
                 kind = "" if item.points >= 0 else "against: "
                 row.cell(f"{kind}{item.label}", style=FontFace(emphasis="BOLD"))
-                row.cell(_points(item.points), style=FontFace(color=(46, 125, 50) if item.points < 0 else INK))
+                lr = lrs.get(item.id)
+                row.cell(_points(item.points) + (f" (LR {lr:.2g})" if lr else ""),
+                         style=FontFace(color=(46, 125, 50) if item.points < 0 else INK))
                 row.cell(item.reason)
 
     def _map_room(self) -> float:
@@ -478,17 +553,28 @@ class _Report:
         pdf.cell(col, 4, "NERVES THAT FIT, MOST LIKELY FIRST", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         if not self.a.nerves:
             self.para("None: mark the painful areas to see which nerves could be involved.", 8.5, colour=MUTED, w=col)
-        shown = self.a.nerves[:4]
-        for nerve in shown:
+        shown: list[Any] = []
+        bottom = pdf.h - pdf.b_margin
+        for index, nerve in enumerate(self.a.nerves[:4]):
             sides = ", ".join(SIDE_WORDS[s] for s in nerve.sides)
+            title = f"{nerve.name} ({nerve.roots}) – {sides}"
+            lines = _nerve_lines(nerve.reasons)[:2]
+            needed = self.para_height(title, 8.5, True, w=col) + 0.6
+            needed += sum(self.para_height(f"→ {line}", 8, w=col - 3, h=3.7) for line in lines)
+            later = self.a.nerves[index + 1 :]
+            if later:  # room for the line naming the ones not shown
+                needed += self.para_height("Also possible: " + ", ".join(n.name for n in later) + ".", 8, w=col)
+            if shown and pdf.get_y() + needed > bottom:
+                break  # the list would run off the page beside the map: name the rest in one line
+            shown.append(nerve)
             colour = colours.get(nerve.id)
             if colour:
                 with pdf.local_context():
                     pdf.set_draw_color(*colour)
                     pdf.set_line_width(1.0)
                     pdf.line(pdf.l_margin - 4.5, pdf.get_y() + 2.0, pdf.l_margin - 1.0, pdf.get_y() + 2.0)
-            self.para(f"{nerve.name} ({nerve.roots}) – {sides}", 8.5, True, w=col)
-            for line in _nerve_lines(nerve.reasons)[:2]:
+            self.para(title, 8.5, True, w=col)
+            for line in lines:
                 pdf.set_x(pdf.l_margin + 3)
                 self.para(f"→ {line}", 8, w=col - 3, h=3.7)
             pdf.ln(0.6)
@@ -511,7 +597,7 @@ class _Report:
             self.font(8.5, True, URGENT if urgent else INK)
             pdf.write(4.2, f"{title}: ")
             self.font(8.5)
-            whole = urgent or title.startswith(("While", "Once"))
+            whole = urgent or title == ANSWER_FIRST or title.startswith(("While", "Once"))
             pdf.write(4.2, _clean(text if whole else _first_sentence(text)))
             pdf.ln(5)
 
@@ -559,6 +645,10 @@ class _Report:
         self.heading("Limits of this screen")
         self.para(DISCLAIMER, 8, colour=INK, h=3.7)
         self.pdf.ln(0.8)
+        kinds: list[str] = [f.evidence for f in self.a.findings]
+        if kinds:
+            counts = ", ".join(f"{kinds.count(k)} {words}" for k, words in EVIDENCE_WORDS.items() if kinds.count(k))
+            self.para(f"The figures behind the {len(kinds)} findings that counted here: {counts}.", 7.5, colour=MUTED, h=3.4)
         # the disclaimer already says the first two of the shipped caveats
         covered = set(self.content.scoring.caveats[:2])
         rest = [c for c in self.a.caveats if c not in covered]

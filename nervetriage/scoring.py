@@ -781,6 +781,8 @@ def _nothing_text(number: int, answers: Answers, t: Any) -> str:
             return str(t("scan_elsewhere"))
         if s6.result == "unknown" or s6.result is None:
             return str(t("scan_unknown"))
+    if number == 4 and not {answers.sign4.self_press, answers.sign4.therapist_press} & {"found_reproduces", "found_but_different"}:
+        return str(t("sign4_neutral"))
     keys = {1: "sign1_nothing", 2: "no_sensations", 3: "sign3_nothing", 4: "sign4_nothing", 5: "sign5_nothing", 6: "scan_elsewhere"}
     return str(t(keys[number]))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import subprocess
 import sys
 from pathlib import Path
@@ -12,7 +13,7 @@ import pytest
 
 from nervetriage.cli import MAX_INPUT_BYTES, main
 from nervetriage.examples import ANSWERS_DIR, get_example, load_examples
-from nervetriage.models import Assessment
+from nervetriage.models import SCHEMA_VERSION, Assessment
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_FILES = sorted(ANSWERS_DIR.glob("*.json"))
@@ -42,6 +43,19 @@ def test_schema_prints_a_valid_json_schema() -> None:
     schema = json.loads(result.stdout)
     jsonschema.Draft202012Validator.check_schema(schema)
     assert {"regions", "sign1", "sign5", "red_flags"} <= set(schema["properties"])
+
+
+def test_schema_is_version_2_with_its_new_fields(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["schema"]) == 0
+    schema = json.loads(capsys.readouterr().out)
+    assert schema["properties"]["version"]["const"] == SCHEMA_VERSION == 2
+    defs = schema["$defs"]
+    assert {"calf_swollen", "clot_risk", "limp", "weakness", "cough_sneeze"} <= set(defs["Clues"]["properties"])
+    assert {"exertional", "compartment_tight", "grows_run_by_run"} <= set(defs["Sign3"]["properties"])
+    assert {"bone_tender", "hop_pain", "tap_tingling"} <= set(defs["Sign4"]["properties"])
+    validator = jsonschema.Draft202012Validator(schema)
+    assert validator.is_valid({"version": 2, "clues": {"calf_swollen": True}})
+    assert not validator.is_valid({"version": 3})
 
 
 def test_every_example_validates_against_the_printed_schema(capsys: pytest.CaptureFixture[str]) -> None:
@@ -76,6 +90,41 @@ def test_assess_prints_a_full_assessment_for_each_example(path: Path, capsys: py
     assert set(raw) == set(Assessment.model_fields)
 
 
+@pytest.mark.parametrize("path", EXAMPLE_FILES, ids=lambda p: p.stem)
+def test_assess_runs_on_an_example_file_from_the_command_line(path: Path) -> None:
+    """``python -m nervetriage assess examples/<case>.json``, as the README shows it."""
+    result = run_cli("assess", str(path.relative_to(ROOT)))
+    assert result.returncode == 0, result.stderr.decode()
+    raw = json.loads(result.stdout)
+    assessment = Assessment.model_validate(raw)
+    assert assessment.band == get_example(path.stem).expected_band
+    # the evidence model's outputs are all there
+    assert 0 < raw["coverage"] <= 1 and raw["coverage_needed"] > 0 and 0 < raw["prior"] < 1
+    assert isinstance(raw["log_odds"], float)
+    assert raw["findings"], "an example answers enough for findings to count"
+    for finding in raw["findings"]:
+        assert {"id", "sign", "label", "lr", "points", "reason", "evidence", "source"} <= set(finding)
+        assert finding["points"] == pytest.approx(10 * math.log(finding["lr"]), abs=0.2)
+    for question in raw["deciding"]:
+        assert set(question) == {"field", "page", "label"}
+
+
+def test_assess_prints_inferred_alerts_with_their_reason() -> None:
+    result = run_cli("assess", "-", stdin=json.dumps({"clues": {"calf_swollen": True}}))
+    assert result.returncode == 0, result.stderr.decode()
+    [flag] = [f for f in json.loads(result.stdout)["red_flags"] if f["kind"] == "inferred"]
+    assert flag["id"] == "dvt" and flag["reason"] and flag["level"] == "urgent"
+
+
+def test_a_version_1_answers_file_is_read_as_version_2(tmp_path: Path) -> None:
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps({"version": 1, "regions": [{"region": "calf", "side": "left", "intensity": 4}]}), encoding="utf-8")
+    result = run_cli("assess", str(path))
+    assert result.returncode == 0, result.stderr.decode()
+    Assessment.model_validate_json(result.stdout)
+    assert_refused(run_cli("assess", "-", stdin='{"version": 3}'), "field version")
+
+
 def test_assess_reads_stdin_with_a_dash() -> None:
     text = (ANSWERS_DIR / "ultra-fall-top-of-foot.json").read_text(encoding="utf-8")
     result = run_cli("assess", "-", stdin=text)
@@ -88,6 +137,9 @@ def test_assess_accepts_empty_answers() -> None:
     assert result.returncode == 0
     assessment = Assessment.model_validate_json(result.stdout)
     assert assessment.partial and assessment.unanswered == [1, 2, 3, 4, 5, 6]
+    # nothing answered is no evidence either way: no verdict, and the questions that would decide it
+    assert assessment.band == "not_enough" and assessment.coverage == 0 and assessment.findings == []
+    assert assessment.deciding and all(q.label and q.page for q in assessment.deciding)
 
 
 def test_bad_json_exits_2_without_a_traceback() -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from apptest_wizard import APP, answers, go, has_key, new_app, next_step, set_widget, texts
@@ -210,22 +212,129 @@ def test_welcome_start_goes_to_the_first_step() -> None:
     assert [str(p.proto.text) for p in at.get("progress")] == ["Step 1 of 11"]
 
 
+def _results_with(payload: dict[str, Any] | Answers) -> AppTest:
+    at = new_app()
+    at.session_state[ANSWERS_KEY] = payload if isinstance(payload, Answers) else Answers.model_validate(payload)
+    return go(at, "results")
+
+
+def _bars(at: AppTest) -> dict[str, float]:
+    """The contribution chart's bars, by row name (the first Plotly chart on Results)."""
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    [bar] = spec["data"]
+    return {name.replace("<br>", " "): value for name, value in zip(bar["y"], bar["x"], strict=True)}
+
+
 def test_results_chart_has_a_table_with_the_counter_evidence() -> None:
     at = go(new_app(), "sign4")
     set_widget(at, "q:sign4.self_press", "found_reproduces")
     go(at, "results")
     assert at.get("plotly_chart")
+    cols = load_ui_text().results.table_columns
     table = at.table[0].value
     assert "A tender spot reproduces the pain" in list(table.index)
-    assert float(table.loc["A tender spot reproduces the pain", "Points"]) < 0
+    assert float(table.loc["A tender spot reproduces the pain", cols.points]) < 0
+    # the finding belongs to sign 4 now, so sign 4's bar points away from a nerve
+    assert table.loc["A tender spot reproduces the pain", cols.sign] == load_ui_text().nav["sign4"]
+    assert _bars(at)[load_ui_text().nav["sign4"]] < 0
+
+
+def test_the_findings_table_gives_each_finding_its_odds_factor_and_how_well_it_is_known() -> None:
+    from nervetriage.examples import get_example
+    from nervetriage.scoring import assess
+
+    value = get_example("race-belt-thigh").fresh_answers()
+    at = _results_with(value)
+    text = load_ui_text().results
+    table = at.table[0].value
+    findings = assess(value).findings
+    assert list(table.index) == [f.label for f in findings]
+    for finding in findings:
+        row = table.loc[finding.label]
+        assert float(row[text.table_columns.points]) == round(finding.points, 1)
+        assert row[text.table_columns.odds] == f"× {finding.lr:.2g}"
+        assert row[text.table_columns.evidence] == getattr(text.evidence, finding.evidence)
+    assert text.chart_help in texts(at)
 
 
 def test_results_advice_follows_the_band() -> None:
+    from nervetriage.examples import get_example
+
+    by_id = {a.id: a for a in load_content().advice.advice}
+    unlikely = texts(_results_with(get_example("achilles-tendinopathy").fresh_answers()))
+    assert by_id["soft_tissue"].title in unlikely
+    assert by_id["avoid_aggravating"].title not in unlikely
+    likely = texts(_results_with(get_example("race-belt-thigh").fresh_answers()))
+    assert by_id["avoid_aggravating"].title in likely and by_id["see_systems_pro"].title in likely
+    assert by_id["soft_tissue"].title not in likely
+
+
+def test_an_empty_form_is_not_enough_answers_with_links_to_the_deciding_questions() -> None:
+    from nervetriage.scoring import assess
+
+    at = go(new_app(), "results")
+    text = load_ui_text().results
+    page = texts(at)
+    assessment = assess(Answers())
+    assert "Not enough answers yet" in [str(h.value) for h in at.header]
+    assert text.answered_so_far.format(percent=0) in page
+    assert f"{text.score} " not in page  # no score line: there is no verdict to score
+    links = [(str(link.proto.label), link.proto.page) for link in at.get("page_link")]
+    assert assessment.deciding
+    for question in assessment.deciding:  # each links to the step that asks it
+        assert (question.label, question.page) in links
+    assert (text.safety_unanswered, "safety") in links
+    assert "This is a partial result" not in page  # the deciding links say what is missing
+    assert text.chart_empty in page and not at.table
+
+
+def test_not_enough_answers_gets_no_self_care_advice() -> None:
+    from nervetriage.ui.results_view import advice_for
+
     at = go(new_app(), "results")
     page = texts(at)
-    by_id = {a.id: a for a in load_content().advice.advice}
-    assert by_id["soft_tissue"].title in page  # an empty form scores "unlikely"
-    assert by_id["avoid_aggravating"].title not in page
+    for advice in load_content().advice.advice:
+        assert advice.title not in page
+    assert load_content().advice.avoid_while_sensitive[0] not in page
+    assert load_ui_text().results.not_enough_next in page
+    assert advice_for("not_enough") == []
+
+
+def test_a_verdict_shows_how_much_was_answered_and_its_score() -> None:
+    from nervetriage.examples import get_example
+    from nervetriage.scoring import assess
+
+    value = get_example("achilles-tendinopathy").fresh_answers()
+    assessment = assess(value)
+    at = _results_with(value)
+    text = load_ui_text().results
+    captions = [str(c.value) for c in at.caption]
+    assert text.coverage.format(percent=round(100 * assessment.coverage)) in captions
+    assert any(f"{text.score} {assessment.score} / 100" in c for c in captions)
+
+
+def test_an_alert_raised_from_other_answers_shows_on_results_with_its_reason() -> None:
+    from nervetriage.scoring import assess
+
+    payload = {"clues": {"calf_swollen": True}}
+    [flag] = [f for f in assess(Answers.model_validate(payload)).red_flags if f.kind == "inferred"]
+    at = _results_with(payload)
+    banner = " ".join(str(e.value) for e in at.error)
+    assert flag.title in banner and flag.action in banner
+    assert load_ui_text().results.from_answers.format(reason=flag.reason) in banner
+
+
+def test_a_professional_level_inferred_alert_shows_its_reason_in_the_results_warning() -> None:
+    from nervetriage.scoring import assess
+
+    payload = {"sign4": {"bone_tender": True, "hop_pain": True}, "red_flags": [], "mimics": []}
+    flags = [f for f in assess(Answers.model_validate(payload)).red_flags if f.kind == "inferred"]
+    assert flags and all(f.level == "professional" for f in flags)
+    at = _results_with(payload)
+    warning = " ".join(str(w.value) for w in at.warning)
+    for flag in flags:
+        assert flag.title in warning
+        assert load_ui_text().results.from_answers.format(reason=flag.reason) in warning
 
 
 def test_learn_page_has_the_hose_picture_and_the_text() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import shutil
 import subprocess
 import sys
@@ -78,23 +79,107 @@ def test_no_urgent_box_when_nothing_is_urgent() -> None:
     assert "read this first" not in text
 
 
-def test_six_signs_table_lists_each_sign_with_its_points() -> None:
-    answers = _likely()
+def _signed(points: float) -> str:
+    """Points as the report prints them: a plus sign, or a true minus sign."""
+    text = f"{round(points, 1):g}"
+    return f"+{text}" if points > 0 else text.replace("-", "−")
+
+
+@pytest.mark.parametrize("example_id", ["race-belt-thigh", "achilles-tendinopathy"])
+def test_six_signs_table_lists_each_sign_with_its_points_of_the_maximum(example_id: str) -> None:
+    answers = get_example(example_id).fresh_answers()
     assessment = assess(answers)
     text = _flat(_text(_pdf(answers)[1]))
     for sign in assessment.signs:
         assert sign.title in text
         if sign.answered:
-            assert f"of {sign.max_points:g}" in text
+            assert f"{_signed(sign.points)} of {sign.max_points:g}" in text
 
 
-def test_modifiers_and_counter_evidence_are_listed() -> None:
+def test_signs_that_count_against_a_nerve_print_negative_points() -> None:
+    """The Achilles case: every answered sign but the scans points away from a nerve."""
     answers = get_example("achilles-tendinopathy").fresh_answers()
     assessment = assess(answers)
-    assert assessment.counter_evidence
+    against = [s for s in assessment.signs if s.points < 0]
+    assert len(against) >= 4
     text = _flat(_text(_pdf(answers)[1]))
-    for item in [*assessment.modifiers, *assessment.counter_evidence]:
+    for sign in against:
+        assert f"−{abs(sign.points):g} of {sign.max_points:g}" in text
+
+
+def test_each_finding_of_a_sign_prints_its_reason_with_its_own_points() -> None:
+    answers = get_example("achilles-tendinopathy").fresh_answers()
+    assessment = assess(answers)
+    findings = [f for f in assessment.findings if f.sign is not None]
+    assert any(f.points < 0 for f in findings) and any(f.points > 0 for f in findings)
+    text = _flat(_text(_pdf(answers)[1]))
+    for finding in findings:
+        assert f"{_flat(finding.reason)} [{_signed(finding.points)}]" in text
+
+
+@pytest.mark.parametrize("example_id", ["deep-buttock-sitting", "bilateral-shin-soreness"])
+def test_modifiers_and_counter_evidence_are_listed_with_their_likelihood_ratios(example_id: str) -> None:
+    answers = get_example(example_id).fresh_answers()
+    assessment = assess(answers)
+    items = [*assessment.modifiers, *assessment.counter_evidence]
+    assert items
+    text = _flat(_text(_pdf(answers)[1]))
+    lrs = {f.id: f.lr for f in assessment.findings}
+    for item in items:
         assert item.label in text
+        assert f"{_signed(item.points)} (LR {lrs[item.id]:.2g})" in text
+    for item in assessment.counter_evidence:
+        assert f"against: {item.label}" in text
+
+
+def test_an_empty_form_reports_not_enough_answers_without_a_score_or_advice() -> None:
+    from nervetriage.content import load_content
+    from nervetriage.ui_text import load_ui_text
+
+    assessment = assess(Answers())
+    assert assessment.band == "not_enough" and assessment.deciding
+    text = _flat(_text(_pdf(Answers())[1]))
+    assert assessment.band_label in text
+    assert not re.search(r"score \d+ / 100", text), "no score before there is a verdict"
+    assert "0 % answered" in text
+    assert "The questions that would decide it:" in text
+    nav = load_ui_text().nav
+    for question in assessment.deciding:  # each with the step that asks it
+        assert f"{_flat(question.label)} – {nav[question.page]}" in text
+    assert f"The safety questions – {nav['safety']}" in text
+    assert "Answer the questions that decide it" in text
+    for advice in load_content().advice.advice:
+        assert advice.title not in text
+
+
+def test_not_enough_next_steps_give_no_self_care_advice() -> None:
+    steps = next_steps(assess(Answers()))
+    assert [title for title, _ in steps] == ["Answer the questions that decide it"]
+    urgent = next_steps(assess(Answers.model_validate({"clues": {"calf_swollen": True}})))
+    assert [title for title, _ in urgent] == ["Safety first", "Answer the questions that decide it"]
+
+
+def test_a_verdict_prints_how_much_of_the_evidence_was_answered() -> None:
+    answers = _likely()
+    assessment = assess(answers)
+    text = _flat(_text(_pdf(answers)[1]))
+    assert f"Based on {round(100 * assessment.coverage)} % of the questions that matter" in text
+    if assessment.deciding:
+        assert "Still open, and could change it:" in text
+
+
+def test_an_inferred_alert_prints_with_the_answers_that_raised_it() -> None:
+    answers = Answers.model_validate({"clues": {"calf_swollen": True, "clot_risk": True}})
+    assessment = assess(answers)
+    [flag] = [f for f in assessment.red_flags if f.kind == "inferred"]
+    text = _flat(_text(_pdf(answers)[1]))
+    reason_at = text.index(f"raised from the answers: {_flat(flag.reason)}")
+    assert text.index("URGENT: read this first") < text.index(flag.title) < reason_at < text.index(assessment.band_label)
+
+
+def test_ticked_alerts_print_no_inferred_reason() -> None:
+    text = _flat(_text(_pdf(get_example("saddle-numbness").fresh_answers())[1]))
+    assert "raised from the answers" not in text
 
 
 def test_unicode_text_prints_as_typed() -> None:
@@ -187,14 +272,27 @@ def test_any_valid_answers_make_a_readable_pdf(value: Answers) -> None:
     assert assess(value).band_label in _flat(_text(reader))
 
 
-def test_first_page_renders_to_an_image_artifact(tmp_path: Path) -> None:
+NOT_ENOUGH_WITH_AN_ALERT = {
+    "clues": {"calf_swollen": True, "clot_risk": True},
+    "regions": [{"region": "calf", "side": "left", "intensity": 5}],
+}
+
+
+@pytest.mark.parametrize(
+    ("name", "answers_of"),
+    [
+        ("report-page1", lambda: get_example("ultra-fall-top-of-foot").fresh_answers()),
+        ("report-not-enough-page1", lambda: Answers.model_validate(NOT_ENOUGH_WITH_AN_ALERT)),
+    ],
+)
+def test_first_page_renders_to_an_image_artifact(tmp_path: Path, name: str, answers_of) -> None:  # type: ignore[no-untyped-def]
     assert shutil.which("pdftoppm"), "pdftoppm (poppler-utils) is needed to render the report"
     source = tmp_path / "report.pdf"
-    source.write_bytes(_pdf(get_example("ultra-fall-top-of-foot").fresh_answers())[0])
+    source.write_bytes(_pdf(answers_of())[0])
     ARTIFACTS.mkdir(exist_ok=True)
-    subprocess.run(["pdftoppm", "-png", "-r", "110", "-f", "1", "-l", "1", "-singlefile", str(source), str(ARTIFACTS / "report-page1")],
+    subprocess.run(["pdftoppm", "-png", "-r", "110", "-f", "1", "-l", "1", "-singlefile", str(source), str(ARTIFACTS / name)],
                    check=True, timeout=60)
-    image = ARTIFACTS / "report-page1.png"
+    image = ARTIFACTS / f"{name}.png"
     assert image.stat().st_size > 20_000
 
 

@@ -12,7 +12,7 @@ import threading
 
 import streamlit as st
 
-from nervetriage.models import Assessment
+from nervetriage.models import Assessment, TriggeredFlag
 from nervetriage.scoring import assess
 from nervetriage.ui import sharing
 from nervetriage.ui.nav import STEPS, WELCOME, build_pages, next_page, page_file, previous_page, step_number
@@ -69,10 +69,17 @@ def urgent_banner(assessment: Assessment) -> None:
     if assessment.urgency not in URGENT_LEVELS:
         return
     lines = [assessment.urgency_message, ""]
-    for flag in assessment.red_flags:
-        if flag.level in URGENT_LEVELS:
-            lines.append(f"- **{flag.title}.** {flag.action}")
+    lines += [flag_line(flag) for flag in assessment.red_flags if flag.level in URGENT_LEVELS]
     st.error("\n".join(lines), icon=":material/emergency:")
+
+
+def flag_line(flag: TriggeredFlag) -> str:
+    """One Markdown bullet for an alert: what it is and what to do, and for an alert raised
+    from other answers (not a ticked box) which answers raised it."""
+    line = f"- **{flag.title}.** {flag.action}"
+    if flag.kind == "inferred" and flag.reason:
+        line += " *" + load_ui_text().results.from_answers.format(reason=flag.reason) + "*"
+    return line
 
 
 def _progress(page_id: str) -> None:

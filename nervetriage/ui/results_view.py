@@ -13,7 +13,8 @@ import streamlit as st
 
 from nervetriage.content import Advice, load_content
 from nervetriage.models import Assessment
-from nervetriage.ui.nav import page_file, sign_page
+from nervetriage.ui.frame import flag_line
+from nervetriage.ui.nav import ICONS, page_file, sign_page
 from nervetriage.ui_text import load_ui_text
 
 if TYPE_CHECKING:
@@ -21,7 +22,13 @@ if TYPE_CHECKING:
 
 POSITIVE = "#1f6f78"
 NEGATIVE = "#c0602a"
-BAND_ICONS = {"unlikely": ":material/fitness_center:", "possible": ":material/help:", "likely": ":material/bolt:"}
+BAND_ICONS = {
+    "not_enough": ":material/pending:",
+    "unlikely": ":material/fitness_center:",
+    "possible": ":material/help:",
+    "likely": ":material/bolt:",
+}
+SENSITIVE_BANDS = ("possible", "likely")
 
 
 class Contribution(NamedTuple):
@@ -48,11 +55,34 @@ def contributions(assessment: Assessment) -> tuple[Contribution, ...]:
     return tuple(rows)
 
 
-def contribution_frame(rows: tuple[Contribution, ...]) -> pd.DataFrame:
-    """The rows as the table under the chart, indexed by "What"."""
+def findings_frame(assessment: Assessment) -> pd.DataFrame:
+    """One row per finding behind the bars: its part of the check, points, the factor it
+    multiplies the odds by (the likelihood ratio), how well that figure is known, and why."""
     import pandas as pd  # only the table needs it (st.table imports pandas whatever it is given)
 
-    return pd.DataFrame([tuple(r) for r in rows], columns=["What", "Points", "Why"]).set_index("What")
+    ui = load_ui_text()
+    text = ui.results
+    cols = text.table_columns
+    evidence = text.evidence.model_dump()
+    rows = [
+        (
+            finding.label,
+            ui.nav.get(sign_page(finding.sign), f"Sign {finding.sign}") if finding.sign else text.other_part,
+            f"{round(finding.points, 1):+g}",  # as the bars label them (a float column would print 4 decimals)
+            f"× {finding.lr:.2g}",
+            evidence[finding.evidence],
+            finding.reason,
+        )
+        for finding in assessment.findings
+    ]
+    columns = [cols.what, cols.sign, cols.points, cols.odds, cols.evidence, cols.why]
+    return pd.DataFrame(rows, columns=columns).set_index(cols.what)
+
+
+def coverage_percent(coverage: float) -> int:
+    """The answered share of the evidence as a whole percentage; never 0 once anything counts."""
+    percent = round(100 * coverage)
+    return 1 if coverage > 0 and percent == 0 else percent
 
 
 def contribution_figure(rows: tuple[Contribution, ...]) -> go.Figure:
@@ -115,22 +145,49 @@ def safety_first(assessment: Assessment) -> None:
     if not others:
         return
     lines = [assessment.urgency_message if assessment.urgency == "professional" else "", ""]
-    lines += [f"- **{f.title}.** {f.action}" for f in others]
+    lines += [flag_line(f) for f in others]
     st.warning("\n".join(lines).strip(), icon=":material/medical_services:")
 
 
-def band_section(assessment: Assessment) -> None:
+def band_section(assessment: Assessment, safety_answered: bool = True) -> None:
+    """The band and what it means. "Not enough answers yet" shows no score (it is no verdict):
+    how much is answered, and links to the questions that would decide it."""
     text = load_ui_text().results
+    icon = BAND_ICONS[assessment.band]
+    percent = coverage_percent(assessment.coverage)
     with st.container(border=True, key="results_band"):
-        st.caption(f"{text.band_heading} · {text.score} {assessment.score} / 100")
+        if assessment.band == "not_enough":
+            st.caption(f"{icon} {text.band_heading}")
+        else:
+            st.caption(f"{icon} {text.band_heading} · {text.score} {assessment.score} / 100")
         st.header(assessment.band_label, anchor=False)
         st.markdown(f"**{text.means}.** {assessment.band_meaning}")
-        st.caption(text.does_not_mean)
+        if assessment.band == "not_enough":
+            st.markdown(text.answered_so_far.format(percent=percent))
+            deciding_links(assessment, safety_answered)
+        else:
+            st.caption(text.coverage.format(percent=percent))
+            st.caption(text.does_not_mean)
+
+
+def deciding_links(assessment: Assessment, safety_answered: bool = True) -> None:
+    """The unanswered questions that would decide the result most, each linked to its step."""
+    text = load_ui_text().results
+    if not assessment.deciding and safety_answered:
+        return
+    st.markdown(f"**{text.deciding_heading}**")
+    for question in assessment.deciding:
+        st.page_link(page_file(question.page), label=question.label, icon=ICONS.get(question.page, ":material/edit:"))
+    if not safety_answered and not any(q.page == "safety" for q in assessment.deciding):
+        st.page_link(page_file("safety"), label=text.safety_unanswered, icon=ICONS["safety"])
 
 
 def partial_notice(assessment: Assessment, safety_answered: bool) -> None:
-    """Say what is missing, with a link to each step that would fill it in."""
-    if not assessment.partial:
+    """Say what is missing, with a link to each step that would fill it in.
+
+    Not for "not enough answers yet": its band section already links the deciding questions.
+    """
+    if not assessment.partial or assessment.band == "not_enough":
         return
     text = load_ui_text().results
     content = load_content()
@@ -145,16 +202,18 @@ def partial_notice(assessment: Assessment, safety_answered: bool) -> None:
 def chart_section(assessment: Assessment) -> None:
     text = load_ui_text().results
     st.subheader(text.chart_heading, anchor=False)
+    if not assessment.findings:
+        st.caption(text.chart_empty)
+        return
     st.caption(text.chart_help)
-    table = contributions(assessment)
     st.plotly_chart(
-        contribution_figure(table),
+        contribution_figure(contributions(assessment)),
         key="results_chart",
         config={"displayModeBar": False, "responsive": True},
         width="stretch",
     )
     with st.expander(text.table_caption, icon=":material/table:"):
-        st.table(contribution_frame(table))
+        st.table(findings_frame(assessment))
 
 
 def nerves_section(assessment: Assessment) -> None:
@@ -181,9 +240,12 @@ def caveats_section(assessment: Assessment) -> None:
 
 
 def advice_for(band: str) -> list[Advice]:
-    """Advice that applies to this band: always, the band's own, and 'sensitive' when nerve involvement is possible."""
+    """Advice that applies to this band: always, the band's own, and 'sensitive' when nerve
+    involvement is possible. None before there is a verdict ("not enough answers yet")."""
+    if band == "not_enough":
+        return []
     wanted = {"always", band}
-    if band in ("possible", "likely"):
+    if band in SENSITIVE_BANDS:
         wanted.add("sensitive")
     return [a for a in load_content().advice.advice if a.when in wanted]
 
@@ -192,10 +254,13 @@ def next_steps_section(assessment: Assessment) -> None:
     text = load_ui_text().results
     content = load_content()
     st.subheader(text.next_heading, anchor=False)
+    if assessment.band == "not_enough":
+        st.info(text.not_enough_next, icon=":material/checklist:")
+        return
     for item in advice_for(assessment.band):
         with st.container(border=True):
             st.markdown(f"**{item.title}**")
             st.write(item.text)
-    if assessment.band in ("possible", "likely"):
+    if assessment.band in SENSITIVE_BANDS:
         st.markdown(f"**{text.avoid_heading}:**")
         st.markdown("\n".join(f"- {line}" for line in content.advice.avoid_while_sensitive))
