@@ -383,7 +383,14 @@ class Flag(_Model):
     title: str
     question: str
     action: str
+    timeframe: str  # the one time frame its action gives ("now", "within 24 hours", ...)
     source: str
+
+    @model_validator(mode="after")
+    def _action_says_its_timeframe(self) -> Flag:
+        if self.timeframe.lower() not in self.action.lower():
+            raise ValueError(f"{self.id}: the action must say its time frame {self.timeframe!r}")
+        return self
 
 
 class Combination(_Model):
@@ -391,6 +398,7 @@ class Combination(_Model):
     level: Level
     title: str
     action: str
+    timeframe: str
     requires_night_pain: bool = True
     any_of: list[str]
     source: str
@@ -404,6 +412,24 @@ class RedFlagsFile(_Model):
     night_pain_flags: list[str] = Field(default_factory=list)
     inferred: list[InferredAlert] = Field(default_factory=list)
     urgency_messages: dict[Literal["emergency", "urgent", "professional", "none"], str]
+
+
+class EmergencyNumber(_Model):
+    id: str
+    label: str
+    number: str = Field(pattern=r"^[0-9]{2,4}$")
+
+
+class EmergencyFile(_Model):
+    source: str
+    default: str
+    numbers: list[EmergencyNumber]
+
+    @model_validator(mode="after")
+    def _default_listed(self) -> EmergencyFile:
+        if self.default not in {n.id for n in self.numbers}:
+            raise ValueError(f"default {self.default!r} is not one of the numbers")
+        return self
 
 
 # ----------------------------------------------------------------------- scoring & advice
@@ -425,12 +451,16 @@ _PLAIN_TEXTS = [
 # Every sentence the scorer writes, with the {placeholders} it fills in.
 SCORING_TEXTS: dict[str, frozenset[str]] = {
     **dict.fromkeys(_PLAIN_TEXTS, frozenset()),
-    **dict.fromkeys(["fits_one_nerve", "nerve_provoked"], frozenset({"names"})),
+    **dict.fromkeys(
+        ["fits_one_nerve", "nerve_provoked", "tell_flags", "tell_reasons", "tell_where", "tell_duration", "tell_onset"],
+        frozenset({"names"}),
+    ),
     "nerve_usual": frozenset({"region"}),
     "nerve_branch": frozenset({"region", "branch"}),
     "nerve_and_branches": frozenset({"name"}),
     "nerve_also": frozenset({"region", "reason"}),
     "unanswered": frozenset({"signs"}),
+    "unanswered_one": frozenset({"signs"}),
 }
 
 
@@ -444,7 +474,7 @@ def _placeholders(template: str) -> set[str] | None:
 
 class ScoringFile(_Model):
     bands: list[BandInfo]
-    caveats: list[str]
+    caveats: list[Caveat]
     texts: dict[str, str]
     source: str
 
@@ -477,18 +507,48 @@ class ScoringFile(_Model):
         return self.texts[key].format(**values)
 
 
+BandId = Literal["not_enough", "unlikely", "possible", "likely"]
+GRADED_BANDS: tuple[BandId, ...] = ("unlikely", "possible", "likely")
+
+
+class When(_Model):
+    """When a next step or caveat applies: the bands it fits, the most urgent result it may
+    appear beside, and answers it needs (all ``requires`` hold) or rules out (no ``excludes``
+    holds). An unanswered condition is not met. No self-care ever sits beside an urgent or
+    emergency result, and none beside "not enough answers yet" unless it says so."""
+
+    bands: list[BandId] = Field(default_factory=lambda: list(GRADED_BANDS))
+    max_urgency: Literal["none", "professional", "urgent", "emergency"] = "professional"
+    requires: list[Condition] = Field(default_factory=list)
+    excludes: list[Condition] = Field(default_factory=list)
+
+
 class Advice(_Model):
     id: str
     title: str
     text: str
-    when: Literal["always", "unlikely", "possible", "likely", "sensitive", "not_enough"] = "always"
+    when: When = Field(default_factory=When)
     source: str
+
+
+class Caution(_Model):
+    """One line of the "go easy on" list, with when it applies."""
+
+    text: str
+    when: When = Field(default_factory=When)
 
 
 class AdviceFile(_Model):
     advice: list[Advice]
-    avoid_while_sensitive: list[str]
+    avoid_while_sensitive: list[Caution]
+    avoid_when: When
     source: str
+
+
+class Caveat(_Model):
+    id: str
+    text: str
+    when: When = Field(default_factory=lambda: When(bands=["not_enough", *GRADED_BANDS], max_urgency="emergency"))
 
 
 # ----------------------------------------------------------------------- the whole
@@ -506,6 +566,7 @@ class Content(_Model):
     scoring: ScoringFile
     evidence: EvidenceFile
     advice: AdviceFile
+    emergency: EmergencyFile
     learn_markdown: str
 
     @property
@@ -570,6 +631,7 @@ class Content(_Model):
                 problems.append(f"redflags.yaml night_pain_flags: unknown flag {ref!r}")
         need_source("scoring.yaml", self.scoring.source)
         need_source("evidence.yaml", self.evidence.source)
+        need_source("emergency.yaml", self.emergency.source)
         need_source("evidence.yaml prior", self.evidence.prior.source)
         for gid, group in self.evidence.groups.items():
             need_source(f"evidence.yaml group {gid}", group.source)
@@ -603,6 +665,13 @@ class Content(_Model):
         need_source("questions.yaml", self.questions.source)
         for advice in self.advice.advice:
             need_source(f"advice.yaml {advice.id}", advice.source)
+        whens = [(f"advice.yaml {a.id}", a.when) for a in self.advice.advice]
+        whens += [("advice.yaml avoid_when", self.advice.avoid_when)]
+        whens += [(f"advice.yaml avoid_while_sensitive {i}", c.when) for i, c in enumerate(self.advice.avoid_while_sensitive)]
+        whens += [(f"scoring.yaml caveat {c.id}", c.when) for c in self.scoring.caveats]
+        for where, when in whens:
+            for cond in [*when.requires, *when.excludes]:
+                check_condition(where, cond)
         for where, ids in (
             ("sources.yaml sources", [s.id for s in self.sources]),
             ("regions.yaml regions", [r.id for r in self.regions]),
@@ -642,6 +711,7 @@ FILES: dict[str, str] = {
     "scoring": "scoring.yaml",
     "evidence": "evidence.yaml",
     "advice": "advice.yaml",
+    "emergency": "emergency.yaml",
 }
 
 _FILE_MODELS: dict[str, type[BaseModel]] = {
@@ -654,6 +724,7 @@ _FILE_MODELS: dict[str, type[BaseModel]] = {
     "scoring": ScoringFile,
     "evidence": EvidenceFile,
     "advice": AdviceFile,
+    "emergency": EmergencyFile,
 }
 
 
@@ -706,6 +777,7 @@ def load_content_from(directory: Path) -> Content:
             scoring=parsed["scoring"],
             evidence=parsed["evidence"],
             advice=parsed["advice"],
+            emergency=parsed["emergency"],
             learn_markdown=learn.read_text(encoding="utf-8"),
         )
     except ValidationError as exc:

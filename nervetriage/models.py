@@ -396,6 +396,15 @@ class TriggeredFlag(BaseModel):
     action: str
     source: str
     reason: str = ""
+    timeframe: str = ""
+
+
+class NextStep(BaseModel):
+    """One piece of advice that fits this result and these answers."""
+
+    id: str
+    title: str
+    text: str
 
 
 class AppliedFinding(BaseModel):
@@ -443,6 +452,12 @@ class Assessment(BaseModel):
     red_flags: list[TriggeredFlag]
     urgency: Urgency
     urgency_message: str
+    # An emergency or urgent answer: the result is only about getting care (no band, score
+    # or self-care anywhere it is shown).
+    urgent_only: bool = False
+    handover: list[str] = Field(default_factory=list)  # what to tell the clinician
+    next_steps: list[NextStep] = Field(default_factory=list)
+    avoid: list[str] = Field(default_factory=list)
     unanswered: list[int]
     partial: bool
     caveats: list[str]

@@ -90,19 +90,15 @@ def next_steps(assessment: Assessment, content: Content | None = None) -> list[t
     if assessment.band == "not_enough":
         # no verdict yet, so no self-care advice: only what would give one
         return [*steps, (ANSWER_FIRST, NOT_ENOUGH_STEP)]
-    sensitive = assessment.band in ("possible", "likely")
-    for advice in content.advice.advice:
-        if advice.when in ("always", assessment.band) or (advice.when == "sensitive" and sensitive):
-            text = advice.text
-            if advice.when == "sensitive":
-                text = "Some ordinary treatments can irritate a sensitive nerve: " + "; ".join(
-                    item.rstrip(".").lower() for item in content.advice.avoid_while_sensitive
-                ) + "."
-            steps.append((advice.title, text))
-    if assessment.urgency in ("emergency", "urgent"):
-        # the urgent step outranks everything else: the rest shrinks to one line
-        later = "; ".join(title[0].lower() + title[1:] for title, _ in steps[1:])
-        return [steps[0], ("Once a doctor has ruled out an urgent cause", later[0].upper() + later[1:] + ".")]
+    for advice in assessment.next_steps:
+        text = advice.text
+        if advice.id == "avoid_aggravating" and assessment.avoid:
+            text = "Some ordinary treatments can irritate a sensitive nerve: " + "; ".join(
+                item.rstrip(".").lower() for item in assessment.avoid
+            ) + "."
+        steps.append((advice.title, text))
+    if assessment.urgent_only:
+        return steps[:1]  # only getting care: no self-care beside an urgent result
     return steps
 
 
@@ -650,7 +646,7 @@ class _Report:
             counts = ", ".join(f"{kinds.count(k)} {words}" for k, words in EVIDENCE_WORDS.items() if kinds.count(k))
             self.para(f"The figures behind the {len(kinds)} findings that counted here: {counts}.", 7.5, colour=MUTED, h=3.4)
         # the disclaimer already says the first two of the shipped caveats
-        covered = set(self.content.scoring.caveats[:2])
+        covered = {c.text for c in self.content.scoring.caveats[:2]}
         rest = [c for c in self.a.caveats if c not in covered]
         if rest:
             self.para("Also: " + " ".join(c if c.endswith(".") else c + "." for c in rest), 7.5, colour=MUTED, h=3.4)

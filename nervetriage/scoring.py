@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from nervetriage.content import Condition, Content, Finding, Flag, load_content
+from nervetriage.content import Condition, Content, Finding, Flag, When, load_content
 from nervetriage.models import (
     URGENCY_ORDER,
     Adjustment,
@@ -25,6 +25,7 @@ from nervetriage.models import (
     Assessment,
     Band,
     DecidingQuestion,
+    NextStep,
     RegionPain,
     Side,
     SignResult,
@@ -376,7 +377,8 @@ def screen_safety(source: Answers | Reader, content: Content) -> list[TriggeredF
         for item in items:
             if item.id in ticked:
                 found[item.id] = TriggeredFlag.model_construct(
-                    id=item.id, kind=kind, level=item.level, title=item.title, action=item.action, source=item.source
+                    id=item.id, kind=kind, level=item.level, title=item.title, action=item.action, source=item.source,
+                    timeframe=item.timeframe,
                 )
     for rule in content.red_flags.inferred:
         if rule.id in found:
@@ -387,14 +389,16 @@ def screen_safety(source: Answers | Reader, content: Content) -> list[TriggeredF
             continue
         _, item = _flag_info(content, rule.id)
         found[rule.id] = TriggeredFlag.model_construct(
-            id=rule.id, kind="inferred", level=item.level, title=item.title, action=item.action, source=rule.source, reason=rule.reason
+            id=rule.id, kind="inferred", level=item.level, title=item.title, action=item.action, source=rule.source, reason=rule.reason,
+            timeframe=item.timeframe,
         )
     night = bool(answers.sign5.night) or bool(chosen & set(content.red_flags.night_pain_flags))
     for combo in content.red_flags.combinations:
         night_ok = night or not combo.requires_night_pain
         if night_ok and chosen & set(combo.any_of):
             found[combo.id] = TriggeredFlag.model_construct(
-                id=combo.id, kind="combination", level=combo.level, title=combo.title, action=combo.action, source=combo.source
+                id=combo.id, kind="combination", level=combo.level, title=combo.title, action=combo.action, source=combo.source,
+                timeframe=combo.timeframe,
             )
     return sorted(found.values(), key=lambda f: -URGENCY_ORDER[f.level])
 
@@ -740,7 +744,18 @@ def assess(answers: Answers, content: Content | None = None) -> Assessment:
             urgency = flag.level
 
     unanswered = [s.number for s in signs if not s.answered]
-    caveats = _caveats(answers, content, band, unanswered, bilateral, neural, signs)
+    caveats = _caveats(answers, content, band, urgency, reader, unanswered, bilateral, neural, signs)
+    urgent_only = URGENCY_ORDER[urgency] >= URGENCY_ORDER["urgent"]
+    next_steps: list[NextStep] = []
+    avoid: list[str] = []
+    if not urgent_only:
+        next_steps = [
+            NextStep.model_construct(id=a.id, title=a.title, text=a.text)
+            for a in content.advice.advice
+            if applies(a.when, band, urgency, reader)
+        ]
+        if applies(content.advice.avoid_when, band, urgency, reader):
+            avoid = [c.text for c in content.advice.avoid_while_sensitive if applies(c.when, band, urgency, reader)]
     crimps = [s.site for s in answers.sites if s.pain or s.stiffness]
     return Assessment(
         score=score,
@@ -763,6 +778,10 @@ def assess(answers: Answers, content: Content | None = None) -> Assessment:
         red_flags=flags,
         urgency=urgency,
         urgency_message=content.red_flags.urgency_messages[urgency],
+        urgent_only=urgent_only,
+        handover=handover(answers, flags, content) if flags else [],
+        next_steps=next_steps,
+        avoid=avoid,
         unanswered=unanswered,
         partial=bool(unanswered) or answers.red_flags is None or band == "not_enough",
         caveats=caveats,
@@ -787,20 +806,58 @@ def _nothing_text(number: int, answers: Answers, t: Any) -> str:
     return str(t(keys[number]))
 
 
+def applies(when: When, band: str, urgency: str, reader: Reader) -> bool:
+    """Whether a next step, caution or caveat fits this result and these answers."""
+    if band not in when.bands or URGENCY_ORDER[urgency] > URGENCY_ORDER[when.max_urgency]:
+        return False
+    if not all(evaluate(c, reader) for c in when.requires):
+        return False
+    return not any(evaluate(c, reader) for c in when.excludes)
+
+
+def handover(answers: Answers, flags: list[TriggeredFlag], content: Content) -> list[str]:
+    """What to tell the clinician: what was raised and why, where it hurts, for how long."""
+    t = content.scoring.text
+    lines = [t("tell_flags", names="; ".join(f.title.lower() if i else f.title for i, f in enumerate(flags)))]
+    reasons = [f.reason for f in flags if f.reason]
+    if reasons:
+        lines.append(t("tell_reasons", names=" ".join(reasons)))
+    if answers.regions:
+        labels = {r.id: r.label.lower() for r in content.regions}
+        sides = {"left": "left", "right": "right", "both": "both sides"}
+        where = ", ".join(f"{labels[r.region]} ({sides[r.side]})" for r in answers.regions)
+        lines.append(t("tell_where", names=where))
+    if answers.duration:
+        lines.append(t("tell_duration", names=_label(content, "duration", answers.duration)))
+    if answers.onset:
+        lines.append(t("tell_onset", names=_label(content, "onset", answers.onset)))
+    return lines
+
+
 def _caveats(
-    answers: Answers, content: Content, band: str, unanswered: list[int], bilateral: bool, neural: bool, signs: list[SignResult]
+    answers: Answers,
+    content: Content,
+    band: str,
+    urgency: str,
+    reader: Reader,
+    unanswered: list[int],
+    bilateral: bool,
+    neural: bool,
+    signs: list[SignResult],
 ) -> list[str]:
     t = content.scoring.text
-    caveats = list(content.scoring.caveats)
+    caveats = [c.text for c in content.scoring.caveats if applies(c.when, band, urgency, reader)]
     if band == "not_enough":
         caveats.insert(0, t("not_enough"))
-    if unanswered:
+    if len(unanswered) == 1:
+        caveats.insert(0, t("unanswered_one", signs=unanswered[0]))
+    elif unanswered:
         caveats.insert(0, t("unanswered", signs=", ".join(map(str, unanswered))))
     if answers.red_flags is None:
         if answers.sign5.night:
             caveats.insert(0, t("night_safety_unanswered"))
         caveats.insert(0, t("safety_unanswered"))
-    if bilateral or any(r.side == "both" for r in answers.regions):
+    if answers.red_flags is None and (bilateral or any(r.side == "both" for r in answers.regions)):
         caveats.append(t("both_sides"))
     if bilateral and neural:
         caveats.append(t("whole_body"))

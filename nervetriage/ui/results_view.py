@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, NamedTuple
 import plotly.graph_objects as go
 import streamlit as st
 
-from nervetriage.content import Advice, load_content
+from nervetriage.content import load_content
 from nervetriage.models import Assessment
 from nervetriage.ui.frame import flag_line
 from nervetriage.ui.nav import ICONS, page_file, sign_page
@@ -239,28 +239,16 @@ def caveats_section(assessment: Assessment) -> None:
     st.markdown("\n".join(f"- {c}" for c in assessment.caveats))
 
 
-def advice_for(band: str) -> list[Advice]:
-    """Advice that applies to this band: always, the band's own, and 'sensitive' when nerve
-    involvement is possible. None before there is a verdict ("not enough answers yet")."""
-    if band == "not_enough":
-        return []
-    wanted = {"always", band}
-    if band in SENSITIVE_BANDS:
-        wanted.add("sensitive")
-    return [a for a in load_content().advice.advice if a.when in wanted]
-
-
 def next_steps_section(assessment: Assessment) -> None:
     text = load_ui_text().results
-    content = load_content()
     st.subheader(text.next_heading, anchor=False)
     if assessment.band == "not_enough":
         st.info(text.not_enough_next, icon=":material/checklist:")
         return
-    for item in advice_for(assessment.band):
+    for item in assessment.next_steps:
         with st.container(border=True):
             st.markdown(f"**{item.title}**")
             st.write(item.text)
-    if assessment.band in SENSITIVE_BANDS:
+    if assessment.avoid:
         st.markdown(f"**{text.avoid_heading}:**")
-        st.markdown("\n".join(f"- {line}" for line in content.advice.avoid_while_sensitive))
+        st.markdown("\n".join(f"- {line}" for line in assessment.avoid))
