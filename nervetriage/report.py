@@ -3,8 +3,10 @@
 Order follows what a clinician needs first: who and when, anything urgent, the band, the
 six signs with their points, what else moved the score, where it hurts (a body map drawn
 from the same geometry as the app, without a browser), the suspected nerves and why, the
-next steps and the limits of a self-screen. A Unicode font is embedded so that dashes,
-arrows and accented names print as typed.
+next steps and the limits of a self-screen. After an emergency or urgent answer the report
+is only the urgent guidance (``build_urgent``): what to do now, the number to call, what
+raised it, what to tell the clinician and where it hurts; no band, score or self-care.
+A Unicode font is embedded so that dashes, arrows and accented names print as typed.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from fpdf.enums import MethodReturnValue
 from nervetriage.content import Content, load_content
 from nervetriage.models import Answers, Assessment
 from nervetriage.ui_text import load_ui_text
+from nervetriage.urgent import emergency_number, urgent_flags
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 FONT = "DejaVu"
@@ -87,6 +90,8 @@ def next_steps(assessment: Assessment, content: Content | None = None) -> list[t
     steps: list[tuple[str, str]] = []
     if assessment.urgency != "none":
         steps.append(("Safety first", assessment.urgency_message))
+    if assessment.urgent_only:
+        return steps  # only getting care: nothing else beside an urgent result
     if assessment.band == "not_enough":
         # no verdict yet, so no self-care advice: only what would give one
         return [*steps, (ANSWER_FIRST, NOT_ENOUGH_STEP)]
@@ -97,8 +102,6 @@ def next_steps(assessment: Assessment, content: Content | None = None) -> list[t
                 item.rstrip(".").lower() for item in assessment.avoid
             ) + "."
         steps.append((advice.title, text))
-    if assessment.urgent_only:
-        return steps[:1]  # only getting care: no self-care beside an urgent result
     return steps
 
 
@@ -416,27 +419,28 @@ class _Report:
     def _map_fits(self) -> bool:
         return self._map_room() >= MIN_MAP_H
 
-    def where(self) -> None:
-        """Body map on the left, painful regions and suspected nerves on the right."""
+    def where(self, nerves: bool = True) -> None:
+        """Body map on the left, painful regions and suspected nerves on the right (``nerves``
+        False: the painful regions only, for the urgent report)."""
         pdf = self.pdf
         map_w, gap = 72.0, 8.0
         # as tall as possible up to MAX_MAP_H; shrink to use page 1 rather than leave it half empty
         room = self._map_room()
         map_h = min(MAX_MAP_H, room) if room >= MIN_MAP_H else MAX_MAP_H
         self.ensure_space(map_h + 12)
-        self.heading("Where it hurts and the nerves that fit")
+        self.heading("Where it hurts and the nerves that fit" if nerves else "Where it hurts")
         top = pdf.get_y()
-        colours = self._body_map(pdf.l_margin, top, map_w, map_h)
+        colours = self._body_map(pdf.l_margin, top, map_w, map_h, max_nerves=4 if nerves else 0)
         left = pdf.l_margin
         pdf.set_left_margin(left + map_w + gap)
         pdf.set_xy(left + map_w + gap, top)
         col = pdf.w - pdf.r_margin - pdf.l_margin
-        self._regions_and_nerves(col, colours)
+        self._regions_and_nerves(col, colours, nerves)
         bottom = max(pdf.get_y(), top + map_h)
         pdf.set_left_margin(left)
         pdf.set_xy(left, bottom + 1)
 
-    def _body_map(self, x: float, y: float, w: float, h: float) -> dict[str, RGB]:
+    def _body_map(self, x: float, y: float, w: float, h: float, max_nerves: int = 4) -> dict[str, RGB]:
         """Front and back outlines, painful regions shaded, suspected nerves' courses drawn.
 
         Renders the body map's own ``Drawing`` (the one the app's figure is built from) with
@@ -445,7 +449,7 @@ class _Report:
         """
         from nervetriage import bodymap
 
-        drawing = bodymap.results_drawing(self.answers, self.a)
+        drawing = bodymap.results_drawing(self.answers, self.a, max_nerves=max_nerves)
         offsets = bodymap.view_offsets(drawing.views)
         xs: list[float] = []
         ys: list[float] = []
@@ -531,7 +535,7 @@ class _Report:
             ly += 4.0
         return {e.group.removeprefix("nerve:"): _rgb(e.colour) for e in drawing.legend if e.group.startswith("nerve:")}
 
-    def _regions_and_nerves(self, col: float, colours: dict[str, RGB]) -> None:
+    def _regions_and_nerves(self, col: float, colours: dict[str, RGB], nerves: bool = True) -> None:
         pdf = self.pdf
         labels = {r.id: r.label for r in self.content.regions}
         self.font(8, True, MUTED)
@@ -543,7 +547,10 @@ class _Report:
             self.para("No painful areas were marked.", 8.5, colour=MUTED, w=col)
         if self.a.sites:
             site_labels = {s.id: s.label.lower() for s in self.content.sites}
-            self.para("Stiff or painful along the path: " + ", ".join(site_labels[s] for s in self.a.sites) + ".", 8.5, w=col)
+            lead = "Stiff or painful along the path: " if nerves else "Also stiff or painful: "
+            self.para(lead + ", ".join(site_labels[s] for s in self.a.sites) + ".", 8.5, w=col)
+        if not nerves:
+            return
         pdf.ln(1.5)
         self.font(8, True, MUTED)
         pdf.cell(col, 4, "NERVES THAT FIT, MOST LIKELY FIRST", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
@@ -651,7 +658,69 @@ class _Report:
         if rest:
             self.para("Also: " + " ".join(c if c.endswith(".") else c + "." for c in rest), 7.5, colour=MUTED, h=3.4)
 
+    # ------------------------------------------------------------------ the urgent report
+
+    def urgent_now(self) -> None:
+        """What to do now (the lead alert's action), why, and the emergency numbers as text."""
+        text = load_ui_text().urgent
+        flags = urgent_flags(self.a)
+        lead = flags[0]
+        number = emergency_number(content=self.content)
+        others = sorted({n.number: n for n in self.content.emergency.numbers if n.number != number.number}.values(),
+                        key=self.content.emergency.numbers.index)
+        with self.boxed(URGENT_FILL, URGENT):
+            self.para(text.report.heading.format(level=LEVEL_WORDS[lead.level]), 12, True, URGENT, h=6)
+            self.pdf.ln(0.5)
+            self.para(lead.action, 11, True, h=5.2)
+            self.para(text.because.format(title=lead.title), 9, h=4.4)
+            self.pdf.ln(1.5)
+            self.para(text.call_lead.emergency if lead.level == "emergency" else text.call_lead.urgent, 9, h=4.4)
+            self.para(text.report.number.format(number=number.number, label=number.label), 10, True, h=5)
+            if others:
+                listed = " · ".join(f"{n.number} {n.label}" for n in others)
+                self.para(text.report.elsewhere.format(numbers=listed), 8, colour=MUTED, h=3.8)
+
+    def urgent_alerts(self) -> None:
+        """Every alert, ticked or raised from the answers (with the answers that raised it)."""
+        text = load_ui_text().urgent.report
+        lead = urgent_flags(self.a)[0]
+        ordered = [*urgent_flags(self.a), *(f for f in self.a.red_flags if f.level not in ("emergency", "urgent"))]
+        self.heading(text.alerts_heading)
+        for flag in ordered:
+            self.ensure_space(9)
+            self.para(f"• {flag.title} ({LEVEL_WORDS.get(flag.level, flag.level).lower()})", 8.5, True, h=4.2)
+            if flag is not lead and not lead.action.startswith(flag.action):
+                self.pdf.set_x(self.pdf.l_margin + 3)
+                self.para(flag.action, 8.5, w=self.width - 3)
+            if flag.kind == "inferred" and flag.reason:
+                self.pdf.set_x(self.pdf.l_margin + 3)
+                self.para(text.inferred.format(reason=flag.reason), 8, colour=MUTED, w=self.width - 3, h=3.8)
+
+    def urgent_handover(self) -> None:
+        text = load_ui_text().urgent
+        self.heading(text.handover_heading)
+        for line in self.a.handover:
+            self.pdf.set_x(self.pdf.l_margin)
+            self.para(f"• {line}", 9, h=4.5)
+        if self.answers.note:
+            self.pdf.ln(1)
+            self.para(text.report.note_heading, 8, True, MUTED)
+            self.para(self.answers.note, 8.5)
+
+    def build_urgent(self) -> bytes:
+        """Only the urgent guidance: no band, score, signs, nerves or self-care."""
+        self.header()
+        self.urgent_now()
+        self.urgent_alerts()
+        self.urgent_handover()
+        self.where(nerves=False)
+        self.pdf.ln(2)
+        self.para(load_ui_text().urgent.report.left_out, 7.5, colour=MUTED, h=3.4)
+        return bytes(self.pdf.output())
+
     def build(self) -> bytes:
+        if self.a.urgent_only:
+            return self.build_urgent()
         self.header()
         self.urgent()
         self.band()

@@ -305,6 +305,52 @@ def merge_clinic_answers(current: Answers, clinic: Answers) -> Answers:
     return Answers.model_validate(merged)
 
 
+def answers_from_clinic_link(current: Answers, clinic: Answers) -> Answers:
+    """What opening a clinic link makes of the answers in hand.
+
+    The person's own answers get the clinic's note and preset regions added. An example's
+    invented answers are not merged: sent back to a clinic they would pass for the person's
+    own, so the clinic link starts afresh in their place (and the app asks first).
+    """
+    if current.origin is not None and current.origin.example:
+        return clinic
+    return merge_clinic_answers(current, clinic)
+
+
+# --------------------------------------------------------------------------- replacing answers
+
+
+def _given(answers: Answers) -> dict[str, object]:
+    """The answers a person gives (and their journal), without the format version and the origin."""
+    return answers.model_dump(exclude={"version", "origin"})
+
+
+def has_answers(answers: Answers) -> bool:
+    """True once anything is answered or journalled: a way in must then ask before replacing it."""
+    return _given(answers) != _given(Answers())
+
+
+def keeps_answers(before: Answers, after: Answers) -> bool:
+    """True when ``after`` leaves every answer given in ``before`` as it was.
+
+    Filling in an unanswered question or adding to a list (a clinic's preset region) keeps
+    them; a different value, or an item gone from a list, does not. An answered empty list
+    ("none of these apply") must stay empty.
+    """
+    return _kept(_given(before), _given(after), _given(Answers()))
+
+
+def _kept(before: object, after: object, default: object) -> bool:
+    if before == default:
+        return True
+    if isinstance(before, dict) and isinstance(after, dict):
+        defaults = default if isinstance(default, dict) else {}
+        return all(_kept(value, after.get(key), defaults.get(key)) for key, value in before.items())
+    if isinstance(before, list) and isinstance(after, list) and before:
+        return all(item in after for item in before)
+    return before == after
+
+
 # --------------------------------------------------------------------------- answers files
 
 MAX_FILE_BYTES = 200_000

@@ -21,6 +21,7 @@ class _Text(BaseModel):
 class WelcomeText(_Text):
     does: list[str]
     does_not: list[str]
+    order: str
     privacy: str
     disclaimer: str
     start: str
@@ -51,9 +52,17 @@ class AlongText(_Text):
 
 class SelfCheckText(_Text):
     intro: str
-    gate_heading: str
-    gate_lead: str
+    locked_heading: str
+    locked_body: str
+    locked_link: str
+    locked_skip: str
+    blocked_heading: str
     blocked: str
+    gate_heading: str
+    told_none: str
+    told_some: str
+    told_some_note: str
+    gate_lead: str
     confirm: str
     steps_heading: str
     choice_label: str
@@ -69,6 +78,33 @@ class SafetyText(_Text):
     flags_heading: str
     mimics_heading: str
     unanswered: str
+    all_clear: str
+    ticked: str
+
+
+REPLACE_PLACEHOLDERS = {"example": "{title}", "file": "{name}", "file_kept": "{name}"}
+
+
+class ReplaceText(_Text):
+    """The question asked before a way in (example, link, file) would replace answers already given."""
+
+    title: str
+    example: str
+    link: str
+    clinic: str
+    file: str
+    keep_tip: str
+    confirm: str
+    cancel: str
+    kept: str
+    file_kept: str
+
+    @model_validator(mode="after")
+    def _placeholders_kept(self) -> ReplaceText:
+        for field, needed in REPLACE_PLACEHOLDERS.items():
+            if needed not in getattr(self, field):
+                raise ValueError(f"{field} must contain {needed}")
+        return self
 
 
 class TableColumns(_Text):
@@ -127,6 +163,68 @@ class ResultsText(_Text):
     more_nerves: str
 
 
+URGENT_PLACEHOLDERS = {"because": "{title}", "country_option": "{number}", "call": "{number}"}
+REPORT_PLACEHOLDERS = {"heading": "{level}", "number": "{number}", "elsewhere": "{numbers}", "inferred": "{reason}"}
+
+
+class UrgentCallLead(_Text):
+    """The line before the call button, by the level of the most urgent alert."""
+
+    emergency: str
+    urgent: str
+
+
+class UrgentReportText(_Text):
+    """The urgent PDF: only what to do now, the number, what raised it, what to tell."""
+
+    heading: str
+    number: str
+    elsewhere: str
+    alerts_heading: str
+    inferred: str
+    note_heading: str
+    left_out: str
+
+    @model_validator(mode="after")
+    def _placeholders_kept(self) -> UrgentReportText:
+        for field, needed in REPORT_PLACEHOLDERS.items():
+            if needed not in getattr(self, field):
+                raise ValueError(f"{field} must contain {needed}")
+        return self
+
+
+class UrgentText(_Text):
+    """The urgent result (Results and the PDF) once an emergency or urgent answer is given."""
+
+    heading: str
+    pdf_caption: str
+    because: str
+    others: str
+    call_lead: UrgentCallLead
+    country_label: str
+    country_option: str
+    call: str
+    call_help: str
+    banner_link: str
+    handover_heading: str
+    handover_help: str
+    continue_label: str
+    continue_body: str
+    continue_button: str
+    rest_heading: str
+    rest_note: str
+    hide_button: str
+    timeframe_order: list[str]
+    report: UrgentReportText
+
+    @model_validator(mode="after")
+    def _placeholders_kept(self) -> UrgentText:
+        for field, needed in URGENT_PLACEHOLDERS.items():
+            if needed not in getattr(self, field):
+                raise ValueError(f"{field} must contain {needed}")
+        return self
+
+
 class SignText(_Text):
     position: str
     why: str
@@ -157,9 +255,13 @@ class LearnText(_Text):
     diagram_alt: str
 
 
+# The step order. The safety check comes straight after "where it hurts", so anything that
+# needs a doctor is found before the signs; the self-check comes after the signs and is
+# only offered once the safety check is answered (pages/selfcheck.py).
 PAGE_IDS = (
     "welcome",
     "where",
+    "safety",
     "along",
     "sign1",
     "sign2",
@@ -168,7 +270,6 @@ PAGE_IDS = (
     "sign5",
     "sign6",
     "selfcheck",
-    "safety",
     "results",
     "learn",
     "physio",
@@ -189,7 +290,9 @@ class UiText(_Text):
     along: AlongText
     selfcheck: SelfCheckText
     safety: SafetyText
+    replace: ReplaceText
     results: ResultsText
+    urgent: UrgentText
     sign: SignText
     labels: Labels
     learn: LearnText

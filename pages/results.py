@@ -1,4 +1,5 @@
-"""Results: urgent guidance first (the frame's banner), then the band and its reasons."""
+"""Results: an emergency or urgent answer first and alone (the rest only once asked for),
+then safety first, the band and its reasons."""
 
 from __future__ import annotations
 
@@ -18,13 +19,15 @@ answers = get_answers()
 assessment = assess(answers)
 
 st.title(load_ui_text().nav["results"])
-view.safety_first(assessment)
-view.partial_notice(assessment, safety_answered=answers.red_flags is not None)
-view.band_section(assessment, safety_answered=answers.red_flags is not None)
-view.chart_section(assessment)
-view.nerves_section(assessment)
-results_map(answers, assessment)
-view.next_steps_section(assessment)
-view.caveats_section(assessment)
-st.divider()
-sharing.share_panel(answers, assessment)
+view.urgent_section(assessment, after_handover=lambda: sharing.urgent_pdf(answers, assessment))
+if view.full_result_shown(assessment):
+    view.safety_first(assessment)
+    view.partial_notice(assessment, safety_answered=answers.red_flags is not None)
+    view.band_section(assessment, safety_answered=answers.red_flags is not None)
+    view.chart_section(assessment)
+    view.nerves_section(assessment)
+    results_map(answers, assessment)
+    view.next_steps_section(assessment)
+    view.caveats_section(assessment)
+    st.divider()
+    sharing.share_panel(answers, assessment)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from nervetriage.content import load_content
+from nervetriage.scoring import assess
 from nervetriage.ui.frame import ensure_frame
 from nervetriage.ui.state import get_answers, update_answers
 from nervetriage.ui.widgets import render_questions
@@ -65,3 +66,9 @@ with st.container(border=True):
     st.checkbox(f"**{text.none_apply}**", key="safety:none", on_change=_none_changed)
 if answers.red_flags is None and answers.mimics is None:
     st.caption(text.unanswered)
+else:  # an emergency or urgent answer has the frame's banner at the top of every page
+    urgency = assess(answers).urgency
+    if urgency == "none" and none_apply:
+        st.success(text.all_clear, icon=":material/check_circle:")
+    elif urgency == "professional":
+        st.info(text.ticked, icon=":material/medical_services:")

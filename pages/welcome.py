@@ -8,7 +8,6 @@ from nervetriage.examples import load_examples
 from nervetriage.ui import sharing
 from nervetriage.ui.frame import ensure_frame
 from nervetriage.ui.nav import STEPS, page_file
-from nervetriage.ui.state import set_answers
 from nervetriage.ui_text import load_ui_text
 
 ensure_frame()
@@ -27,6 +26,7 @@ with right, st.container(border=True):
     st.markdown("**What it does not do**")
     st.markdown("\n".join(f"- {line}" for line in text.does_not))
 
+st.info(text.order, icon=":material/health_and_safety:")
 st.info(text.privacy, icon=":material/lock:")
 st.warning(text.disclaimer, icon=":material/medical_information:")
 st.caption(text.time)
@@ -45,8 +45,10 @@ chosen = st.selectbox(
 if chosen:
     st.write(examples[chosen].story)
     if st.button(text.example_button, key="welcome_load_example", icon=":material/play_arrow:"):
-        set_answers(examples[chosen].fresh_answers())
-        st.switch_page(page_file("results"))
+        example = examples[chosen]
+        if sharing.offer_answers(example.fresh_answers(), "example", name=example.title, then_results=True):
+            st.switch_page(page_file("results"))
+        st.rerun()  # the frame asks "Replace your answers?" first
 
 st.divider()
 sharing.upload_panel()

@@ -62,7 +62,7 @@ def texts(at: AppTest) -> str:
 
 
 def fill_story(at: AppTest, story: dict[str, Any]) -> AppTest:
-    """Walk every step with this story's answers, clicking Next between steps."""
+    """Walk every step with this story's answers, clicking Next between steps (safety second)."""
     go(at, "where")
     region_ids = [r for r, _, _ in story.get("regions", [])]
     if region_ids:
@@ -73,6 +73,15 @@ def fill_story(at: AppTest, story: dict[str, Any]) -> AppTest:
     for field in ("duration", "onset"):
         if field in story:
             set_widget(at, f"q:{field}", story[field])
+    next_step(at, "safety")
+    flags = story.get("red_flags", [])
+    mimics = story.get("mimics", [])
+    for flag in flags:
+        set_widget(at, f"safety:red_flags:{flag}", True)
+    for mimic in mimics:
+        set_widget(at, f"safety:mimics:{mimic}", True)
+    if not flags and not mimics and story.get("safety_none", True):
+        set_widget(at, "safety:none", True)
     next_step(at, "along")
     for site, what in story.get("sites", []):
         set_widget(at, f"along:{site}:{what}", True)
@@ -112,15 +121,6 @@ def fill_story(at: AppTest, story: dict[str, Any]) -> AppTest:
         set_widget(at, "selfcheck:choice", "done" if slump else "skip")
         for criterion in slump or []:
             set_widget(at, f"q:slump.{criterion}", True)
-    next_step(at, "safety")
-    flags = story.get("red_flags", [])
-    mimics = story.get("mimics", [])
-    for flag in flags:
-        set_widget(at, f"safety:red_flags:{flag}", True)
-    for mimic in mimics:
-        set_widget(at, f"safety:mimics:{mimic}", True)
-    if not flags and not mimics and story.get("safety_none", True):
-        set_widget(at, "safety:none", True)
     next_step(at, "results")
     return at
 

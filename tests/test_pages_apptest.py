@@ -41,9 +41,11 @@ def test_a_page_file_run_on_its_own_still_renders_the_frame(page_id: str) -> Non
     assert len(at.title) + len(at.header) >= 1
 
 
-def test_sign_one_is_step_three_of_eleven() -> None:
-    at = go(new_app(), "sign1")
-    assert [str(p.proto.text) for p in at.get("progress")] == ["Step 3 of 11"]
+def test_the_safety_check_is_step_two_and_sign_one_step_four_of_eleven() -> None:
+    at = go(new_app(), "safety")
+    assert [str(p.proto.text) for p in at.get("progress")] == ["Step 2 of 11"]
+    go(at, "sign1")
+    assert [str(p.proto.text) for p in at.get("progress")] == ["Step 4 of 11"]
 
 
 def test_answers_survive_going_back_and_coming_again() -> None:
@@ -127,17 +129,19 @@ def test_a_red_flag_shows_the_urgent_banner_on_every_page(page_id: str) -> None:
     assert any(URGENT["urgent"] in a and "Foot drop" in a for a in alerts), alerts
 
 
-def test_results_lead_with_the_emergency_and_the_band_comes_second() -> None:
+def test_results_show_only_the_emergency_and_the_band_comes_second_once_asked_for() -> None:
     at = go(new_app(), "safety")
     set_widget(at, "safety:red_flags:bladder_change", True)
     go(at, "results")
-    kinds = [type(e).__name__ for e in at.main]
-    assert "Error" in kinds
-    first_error = kinds.index("Error")
     labels = {b.label for b in load_content().scoring.bands}
+    assert not [h for h in at.header if h.value in labels], "no band beside an emergency"
+    flag = next(f for f in load_content().red_flags.flags if f.id == "bladder_change")
+    assert flag.action in str(at.error[0].value)
+    at.button(key="urgent:continue").click().run()
+    kinds = [type(e).__name__ for e in at.main]
+    first_error = kinds.index("Error")
     band_heading = next(i for i, e in enumerate(at.main) if type(e).__name__ == "Header" and e.value in labels)  # type: ignore[union-attr]
     assert first_error < band_heading
-    assert URGENT["emergency"] in str(at.error[0].value)
 
 
 def test_none_of_these_apply_differs_from_not_answered() -> None:
@@ -158,10 +162,13 @@ def test_self_check_is_switched_off_after_a_red_flag() -> None:
     go(at, "selfcheck")
     assert not has_key(at, "selfcheck:gate_box")
     assert load_ui_text().selfcheck.blocked in texts(at)
+    assert "Past cancer" in texts(at), "the gate names what the person answered"
 
 
 def test_self_check_steps_appear_only_after_the_gate_and_can_be_skipped() -> None:
-    at = go(new_app(), "selfcheck")
+    at = go(new_app(), "safety")
+    set_widget(at, "safety:none", True)
+    go(at, "selfcheck")
     steps = load_content().questions.slump_steps
     assert steps[0] not in texts(at)
     set_widget(at, "selfcheck:gate_box", True)
@@ -210,6 +217,16 @@ def test_welcome_start_goes_to_the_first_step() -> None:
     assert load_ui_text().welcome.privacy.strip() in texts(at)
     at.button(key="welcome_start").click().run()
     assert [str(p.proto.text) for p in at.get("progress")] == ["Step 1 of 11"]
+
+
+def test_welcome_says_safety_comes_first_and_the_order_bears_it_out() -> None:
+    from nervetriage.ui.nav import next_page
+
+    text = load_ui_text().welcome
+    page = texts(new_app())
+    assert text.order.strip() in page
+    assert "safety" in text.does[0].lower() and "comes first" in text.does[0]
+    assert next_page("where") == "safety"
 
 
 def _results_with(payload: dict[str, Any] | Answers) -> AppTest:
@@ -356,7 +373,9 @@ def test_steps_run_from_where_to_results_with_welcome_before_them() -> None:
     from nervetriage.ui.nav import next_page, previous_page, step_number
 
     assert STEPS[0] == "where" and STEPS[-1] == "results" and len(STEPS) == 11
-    assert step_number("sign1") == 3 and step_number("learn") is None
+    assert STEPS[1] == "safety", "anything that needs a doctor comes first"
+    assert STEPS.index("selfcheck") == len(STEPS) - 2, "the self-check comes after the signs, just before Results"
+    assert step_number("sign1") == 4 and step_number("learn") is None
     assert previous_page("where") == "welcome" and next_page("welcome") == "where"
     assert next_page("results") is None and previous_page("learn") is None
     walked = ["welcome"]

@@ -62,16 +62,23 @@ def test_report_fits_on_one_or_two_pages_for_every_example() -> None:
         assert 1 <= len(reader.pages) <= 2, example.id
 
 
-def test_urgent_guidance_comes_before_the_band() -> None:
+def test_an_emergency_report_is_only_the_urgent_guidance() -> None:
     answers = get_example("saddle-numbness").fresh_answers()
     assessment = assess(answers)
     assert assessment.urgency == "emergency"
     text = _flat(_text(_pdf(answers)[1]))
-    urgent_at = text.index("EMERGENCY: read this first")
-    assert urgent_at < text.index(assessment.band_label)
-    assert urgent_at < text.index("The six signs")
+    assert text.index("EMERGENCY: what to do now") < text.index(assessment.red_flags[0].action)
+    assert assessment.band_label not in text and "The six signs" not in text
     for flag in assessment.red_flags:
         assert flag.title in text
+
+
+def test_a_professional_alert_leads_and_the_band_follows() -> None:
+    answers = _likely().model_copy(update={"red_flags": ["new_pain_over_50"], "mimics": []})
+    assessment = assess(answers)
+    assert assessment.urgency == "professional" and not assessment.urgent_only
+    text = _flat(_text(_pdf(answers)[1]))
+    assert text.index("CHECK FIRST: read this first") < text.index(assessment.band_label) < text.index("The six signs")
 
 
 def test_no_urgent_box_when_nothing_is_urgent() -> None:
@@ -156,7 +163,7 @@ def test_not_enough_next_steps_give_no_self_care_advice() -> None:
     steps = next_steps(assess(Answers()))
     assert [title for title, _ in steps] == ["Answer the questions that decide it"]
     urgent = next_steps(assess(Answers.model_validate({"clues": {"calf_swollen": True}})))
-    assert [title for title, _ in urgent] == ["Safety first", "Answer the questions that decide it"]
+    assert [title for title, _ in urgent] == ["Safety first"], "beside an urgent alert, only getting care"
 
 
 def test_a_verdict_prints_how_much_of_the_evidence_was_answered() -> None:
@@ -174,7 +181,8 @@ def test_an_inferred_alert_prints_with_the_answers_that_raised_it() -> None:
     [flag] = [f for f in assessment.red_flags if f.kind == "inferred"]
     text = _flat(_text(_pdf(answers)[1]))
     reason_at = text.index(f"raised from the answers: {_flat(flag.reason)}")
-    assert text.index("URGENT: read this first") < text.index(flag.title) < reason_at < text.index(assessment.band_label)
+    assert text.index("URGENT: what to do now") < text.index(flag.title) < reason_at
+    assert assessment.urgent_only and assessment.band_label not in text
 
 
 def test_ticked_alerts_print_no_inferred_reason() -> None:
@@ -269,12 +277,17 @@ def test_report_is_deterministic_for_a_given_day() -> None:
 def test_any_valid_answers_make_a_readable_pdf(value: Answers) -> None:
     data, reader = _pdf(value)
     assert data.startswith(b"%PDF")
-    assert assess(value).band_label in _flat(_text(reader))
+    assessment = assess(value)
+    # an urgent report is only the urgent guidance; any other names the band
+    assert (assessment.band_label in _flat(_text(reader))) is not assessment.urgent_only
 
 
+# too few answers for a verdict, and a professional-level alert inferred from them (an urgent
+# one would make the report the urgent guidance only: tests/test_urgent_report.py)
 NOT_ENOUGH_WITH_AN_ALERT = {
-    "clues": {"calf_swollen": True, "clot_risk": True},
-    "regions": [{"region": "calf", "side": "left", "intensity": 5}],
+    "sign3": {"grows_run_by_run": True},
+    "sign4": {"hop_pain": True},
+    "regions": [{"region": "front_of_shin", "side": "left", "intensity": 5}],
 }
 
 
@@ -337,6 +350,7 @@ def test_the_heaviest_answers_still_make_a_report_with_safety_first() -> None:
     )
     assessment = assess(answers)
     text = _flat(_text(_pdf(answers)[1]))
-    assert text.index("EMERGENCY: read this first") < text.index(assessment.band_label)
+    assert text.index("EMERGENCY: what to do now") < text.index("What to tell the clinician")
+    assert assessment.band_label not in text
     for flag in assessment.red_flags:
         assert flag.title in text

@@ -106,18 +106,20 @@ def test_truncated_link_keeps_earlier_answers() -> None:
 
 def test_a_link_with_few_answers_lands_on_not_enough_answers_with_its_inferred_alert() -> None:
     """A link carries version-2 answers as they are: too few for a verdict, but the alert
-    they raise (one swollen calf) still leads, with the answers that raised it."""
+    they raise (a possible bone stress injury) still leads, with the answers that raised it.
+    (An urgent alert from a link: tests/test_urgent_apptest.py.)"""
     from nervetriage.ui_text import load_ui_text
 
-    original = Answers.model_validate({"clues": {"calf_swollen": True}, "regions": [{"region": "calf", "side": "left"}]})
+    original = Answers.model_validate({"sign3": {"grows_run_by_run": True}, "sign4": {"hop_pain": True},
+                                       "regions": [{"region": "front_of_shin", "side": "left"}]})
     result = assess(original)
-    assert result.band == "not_enough"
+    assert result.band == "not_enough" and result.urgency == "professional"
     at = _open({"a": encode_link(original)})
     assert current_page(at) == "results" and answers(at) == original
     page = texts(at).replace("\\", "")
     assert result.band_label in page
     [flag] = [f for f in result.red_flags if f.kind == "inferred"]
-    assert load_ui_text().results.from_answers.format(reason=flag.reason) in shown_errors(at)
+    assert load_ui_text().results.from_answers.format(reason=flag.reason) in " ".join(str(w.value) for w in at.warning)
 
 
 def test_link_from_an_unknown_version_says_so() -> None:

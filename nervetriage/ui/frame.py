@@ -18,6 +18,7 @@ from nervetriage.ui import sharing
 from nervetriage.ui.nav import STEPS, WELCOME, build_pages, next_page, page_file, previous_page, step_number
 from nervetriage.ui.state import get_answers, reset_answers
 from nervetriage.ui_text import load_ui_text
+from nervetriage.urgent import urgent_flags
 
 _local = threading.local()
 URGENT_LEVELS = ("emergency", "urgent")
@@ -44,10 +45,11 @@ def run_app() -> None:
     page = st.navigation(sections, position="sidebar", expanded=True)
     page_id = _page_id(page, by_id)
     _sidebar()
+    sharing.ask_before_replacing()
     answers = get_answers()
     assessment = assess(answers)
     sharing.origin_banner(answers)
-    urgent_banner(assessment)
+    urgent_banner(assessment, page_id)
     _progress(page_id)
     _local.depth = getattr(_local, "depth", 0) + 1
     try:
@@ -64,13 +66,17 @@ def _page_id(page: st.Page, by_id: dict[str, st.Page]) -> str:
     return page.url_path or WELCOME
 
 
-def urgent_banner(assessment: Assessment) -> None:
-    """The urgent guidance, shown on every page once an emergency/urgent answer is given."""
-    if assessment.urgency not in URGENT_LEVELS:
+def urgent_banner(assessment: Assessment, page_id: str = "") -> None:
+    """The urgent guidance, shown on every page once an emergency/urgent answer is given,
+    with a link to Results (what to do now, the number to call). Not on Results itself,
+    which opens with its own urgent result. Each alert says its own time frame (its action)
+    and the message above them none, so no alert gets two."""
+    if assessment.urgency not in URGENT_LEVELS or page_id == "results":
         return
     lines = [assessment.urgency_message, ""]
-    lines += [flag_line(flag) for flag in assessment.red_flags if flag.level in URGENT_LEVELS]
+    lines += [flag_line(flag) for flag in urgent_flags(assessment)]
     st.error("\n".join(lines), icon=":material/emergency:")
+    st.page_link(page_file("results"), label=load_ui_text().urgent.banner_link, icon=":material/call:")
 
 
 def flag_line(flag: TriggeredFlag) -> str:

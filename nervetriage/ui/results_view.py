@@ -1,4 +1,5 @@
-"""The pieces of the Results page: safety first, the band, the chart, nerves, next steps.
+"""The pieces of the Results page: the urgent result, safety first, the band, the chart,
+nerves, next steps.
 
 Everything shown is read from the ``Assessment`` (and content); nothing is scored here.
 """
@@ -6,16 +7,18 @@ Everything shown is read from the ``Assessment`` (and content); nothing is score
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from typing import TYPE_CHECKING, NamedTuple
 
 import plotly.graph_objects as go
 import streamlit as st
 
 from nervetriage.content import load_content
-from nervetriage.models import Assessment
+from nervetriage.models import Assessment, TriggeredFlag
 from nervetriage.ui.frame import flag_line
 from nervetriage.ui.nav import ICONS, page_file, sign_page
 from nervetriage.ui_text import load_ui_text
+from nervetriage.urgent import emergency_number, urgent_flags
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -137,6 +140,106 @@ def _wrap(text: str, width: int = 24) -> str:
             line = f"{line} {word}".strip()
     lines.append(line)
     return "<br>".join(lines)
+
+
+URGENT_SEEN = "nt_urgent_seen"  # the urgent alerts the person chose to see the rest of the result past
+COUNTRY = "nt_emergency_country"  # the chosen emergency number's id, for this session only
+COUNTRY_WIDGET = "urgent:country"
+
+
+def full_result_shown(assessment: Assessment) -> bool:
+    """Whether the whole result shows: always without an emergency or urgent answer; with one,
+    only once the person has asked for the rest. A new urgent answer brings the urgent-only
+    result back."""
+    if not assessment.urgent_only:
+        return True
+    seen = st.session_state.get(URGENT_SEEN)
+    return isinstance(seen, tuple) and {f.id for f in urgent_flags(assessment)} <= set(seen)
+
+
+def urgent_section(assessment: Assessment, after_handover: Callable[[], None] | None = None) -> None:
+    """The urgent result: what to do now, the number to call, what to tell the clinician, and,
+    small at the bottom, a way to see the rest. No band, score or advice (nothing else shows
+    until the person asks for the rest)."""
+    if not assessment.urgent_only:
+        return
+    text = load_ui_text().urgent
+    flags = urgent_flags(assessment)
+    with st.container(key="urgent_result"):
+        st.subheader(text.heading, anchor=False)
+        st.error(_what_to_do(flags), icon=":material/emergency:")
+        _call_control(flags[0].level)
+        st.subheader(text.handover_heading, anchor=False)
+        st.caption(text.handover_help)
+        with st.container(border=True, key="urgent_handover"):
+            st.markdown("\n".join(f"- {line}" for line in assessment.handover))
+        if after_handover is not None and not full_result_shown(assessment):
+            after_handover()
+    if full_result_shown(assessment):
+        st.button(text.hide_button, key="urgent:hide", type="tertiary", icon=":material/unfold_less:", on_click=_hide_rest)
+        st.divider()
+        st.subheader(text.rest_heading, anchor=False)
+        st.caption(text.rest_note)
+        return
+    st.space("medium")
+    with st.expander(text.continue_label, icon=":material/schedule:"):
+        st.caption(text.continue_body)
+        st.button(text.continue_button, key="urgent:continue", on_click=_show_rest, args=(tuple(sorted(f.id for f in flags)),))
+
+
+def _what_to_do(flags: list[TriggeredFlag]) -> str:
+    """The lead alert's action in bold, why, then the other urgent alerts in a line each, with
+    its action unless the lead's already says it (so no instruction is said twice)."""
+    text = load_ui_text()
+    lead, others = flags[0], flags[1:]
+    lines = [f"**{lead.action}**", "", text.urgent.because.format(title=lead.title)]
+    if lead.kind == "inferred" and lead.reason:
+        lines += ["", "*" + text.results.from_answers.format(reason=lead.reason) + "*"]
+    if others:
+        lines += ["", f"**{text.urgent.others}**", ""]
+    for flag in others:
+        line = f"- **{flag.title}.**" + ("" if lead.action.startswith(flag.action) else f" {flag.action}")
+        if flag.kind == "inferred" and flag.reason:
+            line += " *" + text.results.from_answers.format(reason=flag.reason) + "*"
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def _call_control(level: str) -> None:
+    """A tap-to-call button (a tel: link) for the emergency number of the chosen country."""
+    text = load_ui_text().urgent
+    numbers = {n.id: n for n in load_content().emergency.numbers}
+    chosen = emergency_number(st.session_state.get(COUNTRY))
+    st.markdown(text.call_lead.emergency if level == "emergency" else text.call_lead.urgent)
+    st.session_state[COUNTRY_WIDGET] = chosen.id  # the widget is a view of the remembered choice
+    left, right = st.columns([3, 2], vertical_alignment="bottom")
+    left.selectbox(
+        text.country_label,
+        list(numbers),
+        key=COUNTRY_WIDGET,
+        format_func=lambda i: text.country_option.format(label=numbers[i].label, number=numbers[i].number),
+        on_change=_remember_country,
+    )
+    right.link_button(
+        text.call.format(number=chosen.number),
+        f"tel:{chosen.number}",
+        type="primary" if level == "emergency" else "secondary",
+        icon=":material/call:",
+        width="stretch",
+    )
+    st.caption(text.call_help)
+
+
+def _remember_country() -> None:
+    st.session_state[COUNTRY] = st.session_state.get(COUNTRY_WIDGET)
+
+
+def _show_rest(flag_ids: tuple[str, ...]) -> None:
+    st.session_state[URGENT_SEEN] = flag_ids
+
+
+def _hide_rest() -> None:
+    st.session_state.pop(URGENT_SEEN, None)
 
 
 def safety_first(assessment: Assessment) -> None:

@@ -1,9 +1,11 @@
 """Ways in and out of the app: share links, answers files, the PDF, and origin banners.
 
-Every way in (a results link ``?a=``, a clinic's link ``?c=``, an uploaded file) ends in
-``set_answers`` with validated ``Answers``, or in a clear message with the answers already
-entered left exactly as they were. Text that came from a link or a file (a clinic's name
-and note, an example id) is shown as plain text, never as Markdown or HTML.
+Every way in (a results link ``?a=``, a clinic's link ``?c=``, an uploaded file, an example)
+goes through ``offer_answers``: it ends in ``set_answers`` with validated ``Answers``, or in
+a clear message with the answers already entered left exactly as they were. When the person
+already has answers, it asks first ("Replace my answers" or "Keep mine"), as Start over does.
+Text that came from a link or a file (a clinic's name and note, an example id, a file name)
+is shown as plain text, never as Markdown or HTML.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+from dataclasses import dataclass
+from typing import Literal
 from urllib.parse import urlsplit, urlunsplit
 
 import streamlit as st
@@ -22,23 +26,25 @@ from nervetriage.share import (
     AnswersFileError,
     LinkError,
     answers_file_json,
+    answers_from_clinic_link,
     build_share_link,
     decode_link,
-    merge_clinic_answers,
+    has_answers,
+    keeps_answers,
     read_answers_file,
 )
 from nervetriage.ui.state import get_answers, set_answers
+from nervetriage.ui_text import PAGE_IDS as _PAGE_ORDER
+from nervetriage.ui_text import load_ui_text
 
 RESULTS_PAGE = "pages/results.py"
-PAGE_IDS = frozenset(
-    {"welcome", "where", "along", "sign1", "sign2", "sign3", "sign4", "sign5", "sign6", "selfcheck", "safety", "results", "learn",
-     "physio", "journal"}
-)
+PAGE_IDS = frozenset(_PAGE_ORDER)
 _APPLIED = "nt_link_applied"  # the link already applied in this session (AppTest keeps query params)
 _NOTICE = "nt_link_notice"  # a message to show once, after a rerun or page switch
 _GOTO_RESULTS = "nt_link_goto_results"
 _UPLOADED = "nt_upload_done"  # the uploaded file already applied (the uploader keeps its file)
 _UPLOAD_KEY = "nt_upload"
+_PENDING = "nt_replace_pending"  # answers waiting for "Replace my answers" or "Keep mine"
 DEFAULT_ROOT = "http://localhost:8501"
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$&])")
 _AUTOLINK_SCHEME = re.compile(r"(?i)\b(https?|ftp|mailto|xmpp|tel|file|data|javascript)\\:")
@@ -92,14 +98,110 @@ def restore_from_url() -> None:
         _notice("error", f"{exc} Your answers were not changed.")
         return
     if param == ANSWERS_PARAM:
-        set_answers(incoming)
-        st.session_state[_GOTO_RESULTS] = True
-        _notice("success", "Answers restored from the shared link.")
+        if offer_answers(incoming, "link", then_results=True, notice="Answers restored from the shared link."):
+            st.session_state[_GOTO_RESULTS] = True  # switched to once the pages are known
     else:
         try:
-            set_answers(merge_clinic_answers(get_answers(), incoming))
+            proposal = answers_from_clinic_link(get_answers(), incoming)
         except ValueError as exc:  # pydantic's ValidationError: the merge would break a limit
             _notice("error", f"This clinic link could not be added to your answers ({exc}). Your answers were not changed.")
+        else:
+            offer_answers(proposal, "clinic")
+
+
+# --------------------------------------------------------------------------- replacing answers
+
+Source = Literal["example", "link", "clinic", "file"]
+
+
+@dataclass(frozen=True)
+class _Offer:
+    """Answers from a way in, waiting for the person's answer to "Replace your answers?"."""
+
+    answers: Answers
+    source: Source
+    name: str  # the example's title or the file's name, for the question
+    then_results: bool  # replacing opens Results (a results link, an example)
+    notice: str  # said once the answers are in; "" for none
+    upload: str  # the uploaded file's marker, "" for other ways in
+
+
+def offer_answers(incoming: Answers, source: Source, *, name: str = "", then_results: bool = False, notice: str = "",
+                  upload: str = "") -> bool:
+    """Use ``incoming`` now, or ask first when it would replace answers the person gave.
+
+    An example, a results link or a file asks whenever the person has any answers (or a
+    journal) that differ from it. A clinic link only adds its note and regions, so it asks
+    only when it would change an answer given (over an example's answers, which it replaces).
+    Returns True when the answers were used now; False when the question is open: the frame
+    asks it at the top of each run (``ask_before_replacing``) until it is answered.
+    """
+    offer = _Offer(incoming, source, name, then_results, notice, upload)
+    current = get_answers()
+    if _must_ask(current, incoming, source):
+        st.session_state[_PENDING] = offer
+        return False
+    _use(offer)
+    return True
+
+
+def _must_ask(current: Answers, incoming: Answers, source: Source) -> bool:
+    if source == "clinic":  # it adds to the person's answers: ask only if it would change one
+        return not keeps_answers(current, incoming)
+    return has_answers(current) and incoming != current
+
+
+def _use(offer: _Offer) -> None:
+    set_answers(offer.answers)
+    if offer.notice:
+        _notice("success", offer.notice)
+    if offer.upload:
+        st.session_state[_UPLOADED] = (offer.upload, ("success", f"Answers restored from {offer.name}."))
+
+
+def _keep() -> None:
+    """"Keep mine" (or closing the question): nothing changes; say so once."""
+    offer = st.session_state.pop(_PENDING, None)
+    if not isinstance(offer, _Offer):
+        return
+    text = load_ui_text().replace
+    if offer.upload:
+        st.session_state[_UPLOADED] = (offer.upload, ("info", text.file_kept.format(name=offer.name)))
+    else:
+        _notice("info", text.kept)
+
+
+def ask_before_replacing() -> None:
+    """Called by the frame on every run: shows the open "Replace your answers?" question."""
+    if isinstance(st.session_state.get(_PENDING), _Offer):
+        _confirm_replace()
+
+
+@st.dialog(load_ui_text().replace.title, on_dismiss=_keep)
+def _confirm_replace() -> None:
+    offer = st.session_state.get(_PENDING)
+    if not isinstance(offer, _Offer):
+        return
+    text = load_ui_text().replace
+    name = escape_markdown(offer.name)  # a file name is whatever the person's disk calls it
+    body = {
+        "example": text.example.format(title=name),
+        "link": text.link,
+        "clinic": text.clinic,
+        "file": text.file.format(name=name),
+    }[offer.source]
+    st.markdown(body)
+    st.caption(text.keep_tip)
+    left, right = st.columns(2)
+    if left.button(text.confirm, key="replace_confirm", type="primary", width="stretch"):
+        st.session_state.pop(_PENDING, None)
+        _use(offer)
+        if offer.then_results and _current_page() != "results":
+            st.switch_page(RESULTS_PAGE)
+        st.rerun()
+    if right.button(text.cancel, key="replace_cancel", width="stretch"):
+        _keep()
+        st.rerun()
 
 
 def _current_page() -> str | None:
@@ -151,6 +253,8 @@ def origin_banner(answers: Answers) -> None:
         kind, message = notice
         if kind == "error":
             st.error(escape_markdown(message), icon=":material/link_off:")
+        elif kind == "info":
+            st.info(escape_markdown(message), icon=":material/check_circle:")
         else:
             st.success(escape_markdown(message), icon=":material/link:")
     origin = answers.origin
@@ -187,19 +291,22 @@ def upload_panel() -> None:
         st.session_state.pop(_UPLOADED, None)
         return
     marker = f"{uploaded.file_id}:{uploaded.name}:{uploaded.size}"
-    if st.session_state.get(_UPLOADED, ("", ""))[0] == marker:
-        kind, message = st.session_state[_UPLOADED][1]
-    else:
+    if st.session_state.get(_UPLOADED, ("", ""))[0] != marker:
         try:
             answers = read_answers_file(uploaded.getvalue(), declared_size=uploaded.size)
         except AnswersFileError as exc:
-            kind, message = "error", f"{uploaded.name}: {exc} Your answers were not changed."
+            st.session_state[_UPLOADED] = (marker, ("error", f"{uploaded.name}: {exc} Your answers were not changed."))
         else:
-            set_answers(answers)
-            kind, message = "success", f"Answers restored from {uploaded.name}."
-        st.session_state[_UPLOADED] = (marker, (kind, message))
+            st.session_state[_UPLOADED] = (marker, ("pending", ""))
+            if not offer_answers(answers, "file", name=uploaded.name, upload=marker):
+                st.rerun()  # the frame asks "Replace your answers?" at the top of the next run
+    kind, message = st.session_state[_UPLOADED][1]
+    if kind == "pending":  # the question is open above this page
+        return
     if kind == "error":
         st.error(escape_markdown(message), icon=":material/error:")
+    elif kind == "info":
+        st.info(escape_markdown(message), icon=":material/check_circle:")
     else:
         st.success(escape_markdown(message), icon=":material/task_alt:")
         if st.button("See the results", key="nt_upload_results", type="primary", icon=":material/insights:"):
@@ -239,6 +346,12 @@ def _pdf_button(answers: Answers, assessment: Assessment, today: dt.date) -> Non
 
         st.session_state[_PDF_KEY] = ((digest, today), build_report(answers, assessment, today=today))
         st.rerun()
+
+
+def urgent_pdf(answers: Answers, assessment: Assessment) -> None:
+    """On the urgent-only result: the one-page handover PDF (urgent guidance only) to show the clinician."""
+    st.caption(load_ui_text().urgent.pdf_caption)
+    _pdf_button(answers, assessment, dt.date.today())
 
 
 def share_panel(answers: Answers, assessment: Assessment) -> None:

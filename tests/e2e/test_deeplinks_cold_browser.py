@@ -4,7 +4,8 @@ Streamlit 1.67 with a top-level pages/ folder runs a deep-linked page file witho
 a fresh server; every page starts with ``ensure_frame()`` to render the frame itself then.
 Each page gets a server of its own (started a few at a time, so the visits overlap with the
 starts) and one shared browser opens ``/<page id>`` on it. Viewport screenshots are kept as
-artifacts/screenshots/deeplink-cold-<page id>.png.
+artifacts/screenshots/deeplink-cold-<page id>.png. A cold /selfcheck must show the self-check
+locked (nothing is answered in a new session).
 """
 
 from __future__ import annotations
@@ -66,6 +67,12 @@ def frame_problems(pg, page_id: str) -> list[str]:  # type: ignore[no-untyped-de
             problems.append(f"no progress line {label!r}")
     elif progress.count():
         problems.append("shows a progress line outside the steps")
+    if page_id == "selfcheck":  # nothing answered yet: locked, with no test instructions
+        text = " ".join(main.inner_text().split())
+        if UI.selfcheck.locked_body not in text or main.get_by_role("link", name=UI.selfcheck.locked_link).count() != 1:
+            problems.append("the self-check is not shown locked (why, and a link to the safety check)")
+        if pg.locator(key("selfcheck:gate_box")).count() or any(step in text for step in CONTENT.questions.slump_steps):
+            problems.append("the locked self-check shows its gate or its test instructions")
     expect_back = page_id in STEPS
     expect_next = page_id in STEPS[:-1]
     back = pg.locator(key("nav_back")).get_by_role("button", name=UI.labels.back)

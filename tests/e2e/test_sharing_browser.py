@@ -240,3 +240,65 @@ def test_a_forged_link_cannot_inject_a_link_into_the_message(app_server: AppServ
     shown = alert.inner_text().replace("\u200b", "")  # the zero-width space that stops auto-linking
     assert bad in shown, "the bad value is quoted literally"
     assert alert.locator("a").count() == 0 and alert.locator("strong").count() == 0
+
+
+def _choose_example(pg, title: str) -> None:  # type: ignore[no-untyped-def]
+    box = pg.locator(key("welcome_example"))
+    if title in box.inner_text():
+        return
+    box.get_by_role("combobox").click()
+    pg.keyboard.type(title)
+    pg.keyboard.press("Enter")
+    pg.get_by_text(get_example_story(title)[:40]).wait_for()
+    wait_idle(pg)
+
+
+def get_example_story(title: str) -> str:
+    from nervetriage.examples import load_examples
+
+    return next(e.story for e in load_examples() if e.title == title)
+
+
+def test_loading_an_example_or_a_file_over_own_answers_asks_first(app_server: AppServer, page, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from nervetriage.ui_text import load_ui_text
+
+    text = load_ui_text().replace
+    first, second = get_example("achilles-tendinopathy"), get_example("race-belt-thigh")
+    open_url(page, app_server.url)
+    _choose_example(page, first.title)
+    page.locator(key("welcome_load_example")).get_by_role("button").click()
+    page.wait_for_url(re.compile(r".*/results$"))
+    wait_idle(page)
+    assert page.get_by_role("dialog").count() == 0, "nothing to replace yet: the example loads directly"
+
+    sidebar_to(page, "Welcome")
+    _choose_example(page, second.title)
+    page.locator(key("welcome_load_example")).get_by_role("button").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_text(text.confirm).wait_for()
+    wait_idle(page)
+    assert second.title in dialog.inner_text()
+    shot(page, "sharing-08-replace-dialog", full_page=False)
+    dialog.get_by_role("button", name=text.cancel).click()
+    dialog.wait_for(state="detached")
+    wait_idle(page)
+    assert text.kept in main_text(page)
+    page.get_by_text(text.kept).scroll_into_view_if_needed()
+    shot(page, "sharing-09-kept-mine", full_page=False)
+    sidebar_to(page, "Results")
+    assert f"Example case: {first.title}" in main_text(page), "Keep mine left the first example in place"
+
+    good = tmp_path / "race-belt.json"
+    good.write_text(answers_file_json(second.fresh_answers()), encoding="utf-8")
+    sidebar_to(page, "Welcome")
+    page.locator(key("nt_upload")).locator('input[type="file"]').set_input_files(str(good))
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_text("race-belt.json").wait_for()
+    wait_idle(page)
+    shot(page, "sharing-10-replace-dialog-file", full_page=False)
+    dialog.get_by_role("button", name=text.confirm).click()
+    page.get_by_text("Answers restored from race-belt.json.").wait_for()
+    page.locator(key("nt_upload_results")).get_by_role("button").click()
+    wait_idle(page)
+    assert f"Example case: {second.title}" in main_text(page)
+    assert_no_exception(page)

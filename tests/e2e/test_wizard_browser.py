@@ -92,63 +92,67 @@ def test_the_whole_wizard_can_be_completed_by_clicking(app_server: AppServer, pa
     tall_shot(pg, "wizard-01-where")
     next_page(pg)
 
-    # 2 Along the nerve.
+    # 2 safety, straight after where it hurts: none apply.
     expect_progress(pg, 2)
-    tick(pg, "along:low_back:stiffness")
-    click_option(pg, "q:neck_changes_legs", "Yes, they change")
-    tall_shot(pg, "wizard-02-along")
+    assert UI.nav["safety"] in main_text(pg)
+    tick(pg, "safety:none")
+    assert UI.safety.all_clear in main_text(pg)
+    tall_shot(pg, "wizard-02-safety")
     next_page(pg)
 
-    # 3-8 the six signs.
+    # 3 Along the nerve.
     expect_progress(pg, 3)
+    tick(pg, "along:low_back:stiffness")
+    click_option(pg, "q:neck_changes_legs", "Yes, they change")
+    tall_shot(pg, "wizard-03-along")
+    next_page(pg)
+
+    # 4-9 the six signs.
+    expect_progress(pg, 4)
     click_option(pg, "q:sign1.treatments:rest", "No change")
     click_option(pg, "q:sign1.treatments:ice", "Made it worse")
     click_option(pg, "q:sign1.returns_when_running", "Yes")
-    tall_shot(pg, "wizard-03-sign1")
-    next_page(pg)
-
-    expect_progress(pg, 4)
-    click_option(pg, "q:sign2.qualities", "Tingling")
-    click_option(pg, "q:sign2.qualities", "Pins and needles")
-    tall_shot(pg, "wizard-04-sign2")
+    tall_shot(pg, "wizard-04-sign1")
     next_page(pg)
 
     expect_progress(pg, 5)
-    slide_to(pg, "q:sign3.variability", 8)
-    click_option(pg, "q:sign3.same_run_differs", "Yes")
-    click_option(pg, "q:sign3.warms_up_pattern", "No")
-    tall_shot(pg, "wizard-05-sign3")
+    click_option(pg, "q:sign2.qualities", "Tingling")
+    click_option(pg, "q:sign2.qualities", "Pins and needles")
+    tall_shot(pg, "wizard-05-sign2")
     next_page(pg)
 
     expect_progress(pg, 6)
-    click_option(pg, "q:sign4.self_press", "I cannot find a spot that hurts")
-    tall_shot(pg, "wizard-06-sign4")
+    slide_to(pg, "q:sign3.variability", 8)
+    click_option(pg, "q:sign3.same_run_differs", "Yes")
+    click_option(pg, "q:sign3.warms_up_pattern", "No")
+    tall_shot(pg, "wizard-06-sign3")
     next_page(pg)
 
     expect_progress(pg, 7)
-    click_option(pg, "q:sign5.sitting", "Yes")
-    click_option(pg, "q:sign5.night", "No")
-    tall_shot(pg, "wizard-07-sign5")
+    click_option(pg, "q:sign4.self_press", "I cannot find a spot that hurts")
+    tall_shot(pg, "wizard-07-sign4")
     next_page(pg)
 
     expect_progress(pg, 8)
-    tick(pg, "q:sign6.imaging:none")
-    tall_shot(pg, "wizard-08-sign6")
+    click_option(pg, "q:sign5.sitting", "Yes")
+    click_option(pg, "q:sign5.night", "No")
+    tall_shot(pg, "wizard-08-sign5")
     next_page(pg)
 
-    # 9 the optional self-check: confirm the gate, then skip it.
     expect_progress(pg, 9)
+    tick(pg, "q:sign6.imaging:none")
+    tall_shot(pg, "wizard-09-sign6")
+    next_page(pg)
+
+    # 10 the optional self-check, open because the safety check is answered: its gate says
+    # what was answered; confirm it, then skip the test.
+    expect_progress(pg, 10)
+    assert UI.selfcheck.told_none in main_text(pg)
     assert CONTENT.questions.slump_steps[0] not in main_text(pg)
     tick(pg, "selfcheck:gate_box")
     assert CONTENT.questions.slump_steps[0] in main_text(pg)
     click_option(pg, "selfcheck:choice", UI.selfcheck.choice_skip)
-    tall_shot(pg, "wizard-09-selfcheck")
-    next_page(pg)
-
-    # 10 safety: none apply.
-    expect_progress(pg, 10)
-    tick(pg, "safety:none")
-    tall_shot(pg, "wizard-10-safety")
+    tall_shot(pg, "wizard-10-selfcheck")
     next_page(pg)
 
     # 11 results.
@@ -164,8 +168,8 @@ def test_the_whole_wizard_can_be_completed_by_clicking(app_server: AppServer, pa
 
     # Going back keeps the answers.
     pg.locator(key("nav_back")).get_by_role("button").click()
-    wait_idle(pg)
-    assert pg.locator(key("safety:none")).get_by_role("checkbox").is_checked()
+    expect_progress(pg, 10)
+    assert pg.locator(key("selfcheck:choice")).get_by_role("radio", name=UI.selfcheck.choice_skip).is_checked()
 
     # Start over asks first; confirming clears the answers and returns to Welcome.
     act(pg, pg.locator(key("nav_reset")).get_by_role("button").click)
@@ -175,7 +179,7 @@ def test_the_whole_wizard_can_be_completed_by_clicking(app_server: AppServer, pa
     act(pg, dialog.get_by_role("button", name=UI.labels.reset_confirm).click)
     pg.get_by_role("button", name=UI.welcome.start).wait_for()
     act(pg, pg.get_by_role("link", name=UI.nav["safety"]).click)
-    expect_progress(pg, 10)
+    expect_progress(pg, 2)
     assert not pg.locator(key("safety:none")).get_by_role("checkbox").is_checked()
     assert "Traceback" not in app_server.log_text()
 
@@ -189,6 +193,62 @@ def test_a_red_flag_puts_the_banner_on_the_next_page(app_server: AppServer, page
     banner = page.locator('[data-testid="stAlertContentError"]').first
     assert CONTENT.red_flags.urgency_messages["emergency"] in banner.inner_text()
     tall_shot(page, "wizard-banner-on-sign1")
+
+
+def test_the_self_check_is_locked_until_the_safety_check_is_answered(app_server: AppServer, page) -> None:  # type: ignore[no-untyped-def]
+    """Clicking Next from sign 6 before the safety check lands on a locked self-check; its
+    link leads to the safety check, and the self-check opens once that is answered."""
+    pg = page
+    goto_app(pg, f"{app_server.url}/sign6")
+    next_page(pg)
+    expect_progress(pg, 10)
+    assert_locked(pg)
+    tall_shot(pg, "selfcheck-locked")
+    forward = pg.locator(key("nav_next")).get_by_role("button")
+    assert forward.inner_text().strip() == UI.labels.to_results, "Next from the locked self-check goes to Results"
+
+    act(pg, pg.locator('[data-testid="stMain"]').get_by_role("link", name=UI.selfcheck.locked_link).click)
+    expect_progress(pg, 2)
+    tick(pg, "safety:mimics:bone_stress")
+    act(pg, sidebar_link(pg, "selfcheck").click)
+    expect_progress(pg, 10)
+    text = main_text(pg)
+    assert UI.selfcheck.told_some in text and "Possible bone stress injury" in text
+    assert "answered yes to any safety question" not in text
+    assert pg.locator(key("selfcheck:gate_box")).count() == 1
+    tall_shot(pg, "selfcheck-open-professional")
+
+    act(pg, sidebar_link(pg, "safety").click)
+    expect_progress(pg, 2)
+    tick(pg, "safety:red_flags:foot_drop")
+    act(pg, sidebar_link(pg, "selfcheck").click)
+    expect_progress(pg, 10)
+    text = main_text(pg)
+    assert UI.selfcheck.blocked in " ".join(text.split()) and "Foot drop or growing weakness" in text
+    assert pg.locator(key("selfcheck:gate_box")).count() == 0
+    assert CONTENT.questions.slump_steps[0] not in text
+    tall_shot(pg, "selfcheck-blocked-urgent")
+
+
+def sidebar_link(pg, page_id: str):  # type: ignore[no-untyped-def]
+    return pg.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=UI.nav[page_id])
+
+
+def assert_locked(pg) -> None:  # type: ignore[no-untyped-def]
+    """The locked self-check: why, a link to the safety check, and no gate box or test steps."""
+    assert_no_exception(pg)
+    text = main_text(pg)
+    assert UI.selfcheck.locked_heading in text and UI.selfcheck.locked_body in " ".join(text.split())
+    main = pg.locator('[data-testid="stMain"]')
+    assert main.get_by_role("link", name=UI.selfcheck.locked_link).count() == 1
+    assert pg.locator(key("selfcheck:gate_box")).count() == 0
+    assert not any(step in text for step in CONTENT.questions.slump_steps)
+
+
+def test_a_deep_link_to_the_self_check_is_locked(app_server: AppServer, page) -> None:  # type: ignore[no-untyped-def]
+    goto_app(page, f"{app_server.url}/selfcheck")
+    expect_progress(page, 10)
+    assert_locked(page)
 
 
 def fresh_server() -> Iterator[AppServer]:
@@ -244,7 +304,7 @@ def test_phone_sized_sign_page_and_results(app_server: AppServer, phone_page) ->
     assert overflow <= 1, f"the results page scrolls sideways by {overflow}px on a phone"
     goto_app(pg, f"{app_server.url}/sign5")
     assert_no_exception(pg)
-    assert "Step 7 of 11" in main_text(pg)
+    assert "Step 8 of 11" in main_text(pg)
     tall_shot(pg, "phone-sign5")
 
 
@@ -268,7 +328,7 @@ def test_a_sign_page_can_be_answered_and_left_with_the_keyboard_alone(app_server
     else:
         pytest.fail("the Next button could not be reached with Tab")
     act(pg, lambda: pg.keyboard.press("Enter"))
-    expect_progress(pg, 8)
+    expect_progress(pg, 9)
     act(pg, pg.locator(key("nav_back")).get_by_role("button").click)
-    expect_progress(pg, 7)
+    expect_progress(pg, 8)
     assert pg.locator(key("q:sign5.sitting")).get_by_role("radio", name="Yes").is_checked()
