@@ -411,6 +411,7 @@ class RedFlagsFile(_Model):
     combinations: list[Combination]
     night_pain_flags: list[str] = Field(default_factory=list)
     inferred: list[InferredAlert] = Field(default_factory=list)
+    timeframe_order: list[str]
     urgency_messages: dict[Literal["emergency", "urgent", "professional", "none"], str]
 
 
@@ -626,6 +627,12 @@ class Content(_Model):
             for ref in combo.any_of:
                 if ref not in flag_ids:
                     problems.append(f"redflags.yaml combination {combo.id}: unknown flag {ref!r}")
+        frames = set(self.red_flags.timeframe_order)
+        timed = [(f.id, f.timeframe) for f in [*self.red_flags.flags, *self.red_flags.mimics]]
+        timed += [(c.id, c.timeframe) for c in self.red_flags.combinations]
+        for item_id, frame in timed:
+            if frame not in frames:
+                problems.append(f"redflags.yaml {item_id}: time frame {frame!r} is not in timeframe_order")
         for ref in self.red_flags.night_pain_flags:
             if ref not in flag_ids:
                 problems.append(f"redflags.yaml night_pain_flags: unknown flag {ref!r}")

@@ -166,23 +166,16 @@ def evaluate(cond: Condition, source: Answers | Reader) -> bool | None:
 
 def _label(content: Content, field: str, value: str) -> str:
     """The human label content gives an option, falling back to the raw value."""
-    labels = _option_labels(content)
+    labels: dict[tuple[str, str], str] = _prepared(content)["labels"]
     return labels.get((field, value)) or value.replace("_", " ")
 
 
-_LABELS: dict[int, tuple[Content, dict[tuple[str, str], str]]] = {}
-
-
 def _option_labels(content: Content) -> dict[tuple[str, str], str]:
-    cached = _LABELS.get(id(content))
-    if cached is None or cached[0] is not content:
-        labels: dict[tuple[str, str], str] = {}
-        for question in _all_questions(content):
-            for value, label in question.options.items():
-                labels.setdefault((question.field, value), label.lower())
-        cached = (content, labels)
-        _LABELS[id(content)] = cached
-    return cached[1]
+    labels: dict[tuple[str, str], str] = {}
+    for question in _all_questions(content):
+        for value, label in question.options.items():
+            labels.setdefault((question.field, value), label.lower())
+    return labels
 
 
 def _all_questions(content: Content) -> list[Any]:
@@ -224,10 +217,9 @@ def fits_one_nerve(regions: list[RegionPain], content: Content) -> tuple[bool | 
     return False, t("no_shared_nerve")
 
 
-def _provokers(answers: Answers) -> dict[str, str]:
+def _provokers(answers: Answers, content: Content) -> dict[str, str]:
     """Answers that point at particular nerves (id -> the person's words for it)."""
     found: dict[str, str] = {}
-    content = load_content()
     for trigger in answers.sign3.triggers or []:
         found[trigger] = _label(content, "sign3.triggers", trigger)
     for weak in answers.clues.weakness or []:
@@ -314,7 +306,7 @@ def rank_nerves(regions: list[RegionPain], answers: Answers, content: Content) -
             credit(nerve_id, pain.region, pain.side, multiplier * factor, reason, spec)
 
     painful = {p.region for p in regions}
-    provokers = _provokers(answers)
+    provokers = _provokers(answers, content)
     spine = _spine_evidence(answers)
     for nerve_id in list(weight):
         nerve = nerve_by_id[nerve_id]
@@ -400,7 +392,10 @@ def screen_safety(source: Answers | Reader, content: Content) -> list[TriggeredF
                 id=combo.id, kind="combination", level=combo.level, title=combo.title, action=combo.action, source=combo.source,
                 timeframe=combo.timeframe,
             )
-    return sorted(found.values(), key=lambda f: -URGENCY_ORDER[f.level])
+    # Most urgent first; within a level the most pressing time frame (content's order), so
+    # "see a doctor today" never sits behind "within a few days".
+    frames: dict[str, int] = _prepared(content)["timeframes"]
+    return sorted(found.values(), key=lambda f: (-URGENCY_ORDER[f.level], frames.get(f.timeframe, len(frames))))
 
 
 # --------------------------------------------------------------------- evidence
@@ -548,7 +543,6 @@ def reads(finding: Finding) -> tuple[str, ...]:
     return tuple(dict.fromkeys(paths))
 
 
-_INFO_CACHE: dict[int, tuple[Content, dict[str, float]]] = {}
 _PREPARED: dict[int, tuple[Content, dict[str, Any]]] = {}
 
 
@@ -567,16 +561,22 @@ def _prepared(content: Content) -> dict[str, Any]:
         "nerve_by_id": {n.id: n for n in content.nerves},
         "nerve_order": {n.id: i for i, n in enumerate(content.nerves)},
         "region_credit": {r.id: _region_credit(r.id, content) for r in content.regions},
+        "labels": _option_labels(content),
+        "weights": _question_weights(content),
+        "timeframes": {frame: i for i, frame in enumerate(content.red_flags.timeframe_order)},
     }
     _PREPARED[id(content)] = (content, prepared)
     return prepared
 
 
 def question_weights(content: Content) -> dict[str, float]:
-    """How far each answer field can move the log odds at most: the weight of the question."""
-    cached = _INFO_CACHE.get(id(content))
-    if cached is not None and cached[0] is content:
-        return cached[1]  # shared: callers must not change it
+    """How far each answer field can move the log odds at most: the weight of the question
+    (shared, made once per content: callers must not change it)."""
+    weights: dict[str, float] = _prepared(content)["weights"]
+    return weights
+
+
+def _question_weights(content: Content) -> dict[str, float]:
     # Per field, the furthest its answers can move the log odds up and down: correlated
     # findings (a group) count as the scorer counts them, the strongest in full.
     share = content.evidence.group_share
@@ -601,7 +601,6 @@ def question_weights(content: Content) -> dict[str, float]:
             lns = sorted(lns, reverse=True)
             rising += lns[0] + share * sum(lns[1:])
         info[path] = max(rising, -down[path])
-    _INFO_CACHE[id(content)] = (content, info)
     return info
 
 

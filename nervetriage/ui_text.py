@@ -214,7 +214,6 @@ class UrgentText(_Text):
     rest_heading: str
     rest_note: str
     hide_button: str
-    timeframe_order: list[str]
     report: UrgentReportText
 
     @model_validator(mode="after")

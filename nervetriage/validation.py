@@ -59,12 +59,6 @@ class Check:
     def passed(self) -> bool:
         return self.band_ok and self.nerve_ok and self.urgency_ok and self.alert_ok
 
-    @property
-    def nerve_rank(self) -> int | None:
-        ids = [n.id for n in self.assessment.nerves]
-        want = self.case.expected.nerve
-        return ids.index(want) + 1 if want in ids else None
-
 
 def load_cases(directory: Path = CASES_DIR) -> list[Case]:
     cases = []

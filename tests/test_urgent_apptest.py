@@ -47,7 +47,7 @@ def test_each_inferred_case_raises_its_alert_without_a_tick(flag_id: str) -> Non
 
 def test_every_time_frame_in_content_has_a_place_in_the_order() -> None:
     frames = {f.timeframe for f in [*SAFETY.flags, *SAFETY.mimics]} | {c.timeframe for c in SAFETY.combinations}
-    assert frames <= set(UI.urgent.timeframe_order)
+    assert frames <= set(SAFETY.timeframe_order)
 
 
 # --------------------------------------------------------------------------- what the page shows
@@ -245,7 +245,7 @@ def test_several_emergencies_with_one_action_say_it_once() -> None:
 # --------------------------------------------------------------------------- one time frame per alert
 
 
-TIMEFRAMES = UI.urgent.timeframe_order
+TIMEFRAMES = SAFETY.timeframe_order
 
 
 def _other_timeframes(text: str, own: set[str]) -> list[str]:
