@@ -29,6 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from nervetriage.content import CONTENT_DIR, ContentError, describe_content_error, read_yaml
 from nervetriage.models import JournalEntry
+from nervetriage.safetext import excerpt
 
 Verdict = Literal["improving", "flat", "worsening", "not_enough_data"]
 Direction = Literal["falling", "steady", "rising"]
@@ -54,7 +55,9 @@ CSV_COLUMNS: tuple[str, ...] = (
 )
 INT_COLUMNS: tuple[str, ...] = ("flare_ups", "worst", "typical", "duration_minutes", "running_minutes")
 TEXT_COLUMNS: tuple[str, ...] = ("helped", "flared", "note")
-MAX_CSV_BYTES = 200_000
+# Covers the largest journal CSV the app exports (520 check-ins, every text at its limit in
+# 4-byte characters: 1,891,322 bytes); tests/test_limits.py checks it against the schema.
+MAX_CSV_BYTES = 2_000_000
 MAX_ENTRIES = 520  # Answers.journal's own limit: ten years of weekly check-ins.
 MAX_LISTED_PROBLEMS = 25
 
@@ -361,11 +364,15 @@ def sort_entries(entries: Iterable[JournalEntry]) -> list[JournalEntry]:
     return sorted(entries, key=lambda e: e.date)
 
 
+def _days_before(day: dt.date, days: int) -> dt.date:
+    """``day`` minus ``days``, stopping at the first day of the calendar instead of overflowing."""
+    return dt.date.fromordinal(max(dt.date.min.toordinal(), day.toordinal() - days))
+
+
 def _window(entries: Sequence[JournalEntry], content: JournalContent) -> list[JournalEntry]:
     """The recent weeks the verdict is about (never fewer than ``min_entries`` check-ins)."""
     settings = content.trend
-    last = entries[-1].date
-    cutoff = last - dt.timedelta(weeks=settings.window_weeks)
+    cutoff = _days_before(entries[-1].date, 7 * settings.window_weeks)
     recent = [e for e in entries if e.date > cutoff]
     if len(recent) < settings.min_entries:
         recent = list(entries[-settings.min_entries :])
@@ -396,9 +403,12 @@ _SHORT: dict[MeasureId, str] = {
 }
 
 
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
 def format_date(day: dt.date) -> str:
-    """'5 Jan 2026': unambiguous in every locale."""
-    return f"{day.day} {day.strftime('%b %Y')}"
+    """'5 Jan 2026': unambiguous in every locale (and in any year, which strftime is not everywhere)."""
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
 
 
 def _pick_advice(content: JournalContent, verdict: Verdict, running: RunningChange, settled: bool) -> list[AdviceItem]:
@@ -533,8 +543,8 @@ def summarise_journal(entries: list[JournalEntry], content: JournalContent | Non
 
 
 def _shown(value: object) -> str:
-    text = str(value)
-    return repr(text if len(text) <= 30 else text[:27] + "...")
+    """A cell as an error message quotes it: short, one line, controls visible (safetext.excerpt)."""
+    return excerpt(value, 30)
 
 
 def _is_blank(value: object) -> bool:
@@ -629,7 +639,9 @@ def entry_from_cells(cells: Mapping[str, object], where: str, *, csv_text: bool 
             field = str(item["loc"][0]) if item["loc"] else ""
             msg = str(item["msg"]).removeprefix("Value error, ")
             label = FIELD_LABELS.get(field)
-            problems.append(f"{where}: {label}: {msg}" if label else f"{where}: {msg}")
+            # A message that already starts with the field's name ("date 0001-01-01 is before ...") reads as it is.
+            named = label is None or msg.startswith(f"{label} ")
+            problems.append(f"{where}: {msg}" if named else f"{where}: {label}: {msg}")
         return None, problems
 
 

@@ -9,9 +9,12 @@ the loaded content, so a tampered link or file cannot smuggle in an unknown id.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+
+from nervetriage.safetext import excerpt
 
 SCHEMA_VERSION: Literal[2] = 2
 # Version 2 only added fields and options, so a version-1 payload is a valid version-2 one
@@ -67,7 +70,35 @@ Urgency = Literal["emergency", "urgent", "professional", "none"]
 Band = Literal["not_enough", "unlikely", "possible", "likely"]
 
 Intensity = Annotated[int, Field(ge=0, le=10)]
-ShortText = Annotated[str, Field(max_length=500)]
+
+# C0 and C1 control characters (and DEL) other than tab and newline: invisible, and JSON
+# writes each as a 6-byte \u escape. Free text drops them on the way in; line breaks
+# written as CR LF or a lone CR become one newline.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def clean_free_text(value: Any) -> Any:
+    """Free text without control characters (older links and files that hold some still load)."""
+    if not isinstance(value, str):
+        return value
+    return _CONTROLS.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+# Free text a person typed; the length limit applies once it is cleaned. (The validator
+# comes last so it runs first, and the limit stays the string's own, with its own message.)
+ShortText = Annotated[str, Field(max_length=500), BeforeValidator(clean_free_text)]
+ShorterText = Annotated[str, Field(max_length=200), BeforeValidator(clean_free_text)]
+
+# Check-ins are dated from 1990 (no journal kept in this app is older) to tomorrow (a
+# person a time zone ahead of the server is already there); anything else is a typo or a
+# forgery, and would overflow date arithmetic at the ends of the calendar.
+EARLIEST_JOURNAL_DATE = dt.date(1990, 1, 1)
+
+
+def latest_journal_date() -> dt.date:
+    """The latest date a check-in may carry: tomorrow, by the server's clock."""
+    return dt.date.today() + dt.timedelta(days=1)
+
 
 URGENCY_ORDER: dict[str, int] = {"none": 0, "professional": 1, "urgent": 2, "emergency": 3}
 
@@ -112,7 +143,7 @@ class RegionPain(_Strict):
         from nervetriage.content import load_content
 
         if value not in load_content().region_ids:
-            raise ValueError(f"unknown region {value!r}")
+            raise ValueError(f"unknown region {excerpt(value, 24)}")
         return value
 
 
@@ -237,9 +268,9 @@ class Clues(_Strict):
 class Origin(_Strict):
     """Where these answers came from: an example case or a clinic's prepared link."""
 
-    example: str | None = Field(default=None, max_length=60)
-    clinic: str | None = Field(default=None, max_length=80)
-    clinic_note: str | None = Field(default=None, max_length=500)
+    example: Annotated[str, BeforeValidator(clean_free_text), Field(max_length=60)] | None = None
+    clinic: Annotated[str, BeforeValidator(clean_free_text), Field(max_length=80)] | None = None
+    clinic_note: Annotated[str, BeforeValidator(clean_free_text), Field(max_length=500)] | None = None
 
 
 class JournalEntry(_Strict):
@@ -251,9 +282,20 @@ class JournalEntry(_Strict):
     typical: Intensity
     duration_minutes: int = Field(ge=0, le=10_080)
     running_minutes: int = Field(ge=0, le=10_080)
-    helped: str = Field(default="", max_length=200)
-    flared: str = Field(default="", max_length=200)
-    note: str = Field(default="", max_length=500)
+    helped: ShorterText = ""
+    flared: ShorterText = ""
+    note: ShortText = ""
+
+    @field_validator("date")
+    @classmethod
+    def _sane_date(cls, value: dt.date) -> dt.date:
+        earliest = EARLIEST_JOURNAL_DATE
+        if value < earliest:
+            raise ValueError(f"date {value.isoformat()} is before {earliest.isoformat()}, the earliest a check-in can be dated")
+        latest = latest_journal_date()
+        if value > latest:
+            raise ValueError(f"date {value.isoformat()} is in the future (the latest allowed is {latest.isoformat()})")
+        return value
 
     @model_validator(mode="after")
     def _typical_not_above_worst(self) -> JournalEntry:
@@ -313,6 +355,22 @@ class Answers(_Strict):
             seen.add(key)
         return value
 
+    @field_validator("journal")
+    @classmethod
+    def _one_check_in_per_date(cls, value: list[JournalEntry]) -> list[JournalEntry]:
+        # Messages about outside input are clipped, so the first clash and its date come first.
+        first: dict[dt.date, int] = {}
+        clashes = []
+        for number, entry in enumerate(value, start=1):
+            if entry.date in first:
+                clashes.append(f"check-ins {first[entry.date]} and {number} share the date {entry.date.isoformat()}")
+            else:
+                first[entry.date] = number
+        if clashes:
+            more = f" (and {len(clashes) - 1} more)" if len(clashes) > 1 else ""
+            raise ValueError(f"{clashes[0]}{more}; the journal keeps one per date")
+        return value
+
     @field_validator("sites")
     @classmethod
     def _one_entry_per_site(cls, value: list[SiteReport]) -> list[SiteReport]:
@@ -331,7 +389,7 @@ class Answers(_Strict):
         known = {f.id for f in load_content().red_flags.flags}
         for flag in value:
             if flag not in known:
-                raise ValueError(f"unknown red flag {flag!r}")
+                raise ValueError(f"unknown red flag {excerpt(flag, 24)}")
         return sorted(set(value))
 
     @field_validator("mimics")
@@ -344,7 +402,7 @@ class Answers(_Strict):
         known = {m.id for m in load_content().red_flags.mimics}
         for mimic in value:
             if mimic not in known:
-                raise ValueError(f"unknown mimic {mimic!r}")
+                raise ValueError(f"unknown mimic {excerpt(mimic, 24)}")
         return sorted(set(value))
 
 

@@ -23,6 +23,7 @@ from fpdf.enums import MethodReturnValue
 
 from nervetriage.content import Content, load_content
 from nervetriage.models import Answers, Assessment
+from nervetriage.safetext import visible
 from nervetriage.ui_text import load_ui_text
 from nervetriage.urgent import emergency_number, urgent_flags
 
@@ -116,12 +117,11 @@ def _journal_trend(answers: Answers) -> Any | None:
         return None
 
 
-_CONTROL = dict.fromkeys([*range(0, 9), *range(11, 32), 127], " ") | {9: " "}
 
 
 def _clean(text: str) -> str:
-    """Typed text without control characters, which a PDF font has no glyph for."""
-    return text.translate(_CONTROL)
+    """Typed text as the pages show it: bidi controls as visible marks, other controls removed."""
+    return visible(text)
 
 
 GENERIC_REASON = ": a usual source of nerve pain here."

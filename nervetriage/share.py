@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import hashlib
 import json
 import re
@@ -30,10 +31,14 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 from pydantic import ValidationError
 
 from nervetriage.models import Answers, Origin, RegionPain
+from nervetriage.safetext import MAX_MESSAGE_CHARS, clip, visible
 
 LINK_VERSION = 1
 MAX_TOKEN_CHARS = 8000
-MAX_JSON_BYTES = 200_000
+# What a link may unpack to: the largest answers JSON the schema allows (every list full,
+# every text at its limit in its widest characters: 1,959,790 bytes). A small link of very
+# repetitive answers can unpack to that much; tests/test_limits.py checks it against the schema.
+MAX_JSON_BYTES = 2_000_000
 CHECKSUM_BYTES = 4
 ANSWERS_PARAM = "a"
 CLINIC_PARAM = "c"
@@ -69,7 +74,10 @@ _ZDICT_V1 = ",".join(f'"{w}":' for w in _DICTIONARY_V1_WORDS).encode("ascii") + 
 
 
 class LinkError(ValueError):
-    """A link (or token) that cannot be read; the message is meant for the person."""
+    """A link (or token) that cannot be read; the message is meant for the person (capped in length)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(clip(text, MAX_MESSAGE_CHARS))
 
 
 class LinkTooLong(LinkError):
@@ -128,12 +136,45 @@ def _unpack(packed: bytes) -> bytes:
     return raw
 
 
+@functools.cache
+def _schema_words() -> frozenset[str]:
+    """Every field name and allowed value in the answers' JSON Schema: the only names a message may quote."""
+    words: set[str] = set()
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            for name, value in node.items():
+                if name == "properties" and isinstance(value, dict):
+                    words.update(str(k) for k in value)
+                if name in ("enum", "const") or name == "propertyNames":
+                    items = value if isinstance(value, list) else [value]
+                    words.update(str(v) for v in items if isinstance(v, str))
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(Answers.model_json_schema())
+    return frozenset(words)
+
+
+def _place(loc: tuple[int | str, ...]) -> str:
+    """Where an error is, in the schema's own names: an unknown key is never quoted back."""
+    known = _schema_words()
+    parts = [f"item {part + 1}" if isinstance(part, int) else part if part in known else "(an unknown field)" for part in loc]
+    return " > ".join(parts) or "(top level)"
+
+
 def _describe(error: ValidationError) -> str:
+    """The first few problems, each a place in the schema's names and pydantic's (or our) reason, capped."""
     parts = []
-    for item in error.errors()[:5]:
-        where = ".".join(str(p) for p in item["loc"]) or "(top level)"
-        parts.append(f"field {where}: {item['msg']}")
-    return "; ".join(parts)
+    for item in error.errors(include_input=False, include_url=False)[:3]:
+        reason = clip(visible(str(item["msg"]), keep_newlines=False), 90)
+        parts.append(f"field {_place(tuple(item['loc']))}: {reason}")
+    more = error.error_count() - len(parts)
+    if more > 0:
+        parts.append(f"and {more} more")
+    return clip("; ".join(parts), 240)
 
 
 @dataclass(frozen=True)
@@ -226,8 +267,13 @@ def decode_link(token: str) -> Answers:
 def token_from_text(text: str) -> tuple[LinkKind, str]:
     """Accept a bare token or a whole pasted URL (``...?a=`` or ``...?c=``)."""
     text = text.strip()
+    if len(text) > MAX_TOKEN_CHARS + 2000:  # room for any address in front of the longest token
+        raise LinkError(f"This is longer than any NerveTriage link ({len(text)} characters); copy just the link.")
     if "?" in text or text.startswith(("http://", "https://")):
-        query = parse_qs(urlsplit(text).query)
+        try:
+            query = parse_qs(urlsplit(text).query)
+        except ValueError as exc:  # e.g. an unclosed "[" in the host part
+            raise LinkError("This is not a web address that can be read; copy the whole link again.") from exc
         if query.get(ANSWERS_PARAM):
             return "answers", query[ANSWERS_PARAM][0]
         if query.get(CLINIC_PARAM):
@@ -353,11 +399,16 @@ def _kept(before: object, after: object, default: object) -> bool:
 
 # --------------------------------------------------------------------------- answers files
 
-MAX_FILE_BYTES = 200_000
+# Covers the largest answers file the app writes (2,006,032 bytes, 6,274 lines), even after an
+# editor adds a byte-order mark and CR LF line ends; tests/test_limits.py checks it against the schema.
+MAX_FILE_BYTES = 2_100_000
 
 
 class AnswersFileError(ValueError):
-    """An answers file that cannot be used; the message names the problem (and the field)."""
+    """An answers file that cannot be used; the message names the problem (and the field), capped in length."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(clip(text, MAX_MESSAGE_CHARS))
 
 
 _FILE_WORDING = _Wording(
@@ -381,7 +432,9 @@ def read_answers_file(data: bytes, declared_size: int | None = None) -> Answers:
     """Validate an uploaded answers file; refuses large, non-JSON or invalid files with a clear message."""
     size = max(len(data), declared_size or 0)
     if size > MAX_FILE_BYTES:
-        raise AnswersFileError(f"The file is too large ({-(-size // 1000)} KB); an answers file is at most {MAX_FILE_BYTES // 1000} KB.")
+        raise AnswersFileError(
+            f"The file is too large ({-(-size // 1000):,} KB); an answers file is at most {MAX_FILE_BYTES // 1000:,} KB."
+        )
     if not data.strip():
         raise AnswersFileError("The file is empty.")
     return _answers_from_json(data, "utf-8-sig", _FILE_WORDING)

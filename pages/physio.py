@@ -7,14 +7,17 @@ from pydantic import ValidationError
 
 from nervetriage.content import load_content
 from nervetriage.models import RegionPain
+from nervetriage.safetext import keep_within, message
 from nervetriage.share import MAX_CLINIC_NAME, MAX_CLINIC_NOTE, LinkError, build_clinic_link, decode_link, token_from_text
 from nervetriage.ui.frame import ensure_frame
-from nervetriage.ui.sharing import app_url, escape_markdown
+from nervetriage.ui.sharing import app_url
 from nervetriage.ui_text import load_ui_text
 
 ensure_frame()
 
 LINK_KEY = "physio:link"
+CUT_KEY = "physio:cut"  # fields cut to their limit on the last submit: {widget key: kept text}
+NOTICES_KEY = "physio:cut_notices"
 content = load_content()
 labels = {r.id: r.label for r in content.regions}
 sides = load_ui_text().where.sides
@@ -26,10 +29,12 @@ st.write(
     "everything is inside the link."
 )
 
+# a paste longer than a field's limit is cut on submit, shown cut in the field, and said so
+st.session_state.update(st.session_state.pop(CUT_KEY, {}))
 with st.form("physio_form", border=True):
-    clinic = st.text_input("Clinic or practitioner name", max_chars=MAX_CLINIC_NAME, key="physio:clinic",
+    clinic = st.text_input(f"Clinic or practitioner name (up to {MAX_CLINIC_NAME} characters)", key="physio:clinic",
                            placeholder="e.g. Riverside Running Physio")
-    note = st.text_area("A short note for your client (plain text)", max_chars=MAX_CLINIC_NOTE, key="physio:note",
+    note = st.text_area(f"A short note for your client (plain text, up to {MAX_CLINIC_NOTE} characters)", key="physio:note",
                         placeholder="e.g. Hi Sam, please fill this in before our appointment on Tuesday.")
     regions = st.multiselect("Areas to mark in advance (optional)", options=list(labels), format_func=lambda rid: labels[rid],
                              key="physio:regions", placeholder="Choose areas")
@@ -37,7 +42,14 @@ with st.form("physio_form", border=True):
                                 key="physio:side")
     submitted = st.form_submit_button("Create the link", type="primary", icon=":material/link:")
 
+for notice in st.session_state.pop(NOTICES_KEY, []):
+    st.warning(message(notice), icon=":material/content_cut:")
+
 if submitted:
+    clinic, clinic_cut = keep_within(clinic, MAX_CLINIC_NAME, "The clinic name")
+    note, note_cut = keep_within(note, MAX_CLINIC_NOTE, "The note")
+    cuts = {key: kept for key, kept, notice in (("physio:clinic", clinic, clinic_cut), ("physio:note", note, note_cut)) if notice}
+    notices = [notice for notice in (clinic_cut, note_cut) if notice]
     if not clinic.strip() and not note.strip():
         st.session_state.pop(LINK_KEY, None)
         st.error("Add your clinic's name or a note, so your client knows who the link is from.")
@@ -47,7 +59,11 @@ if submitted:
             st.session_state[LINK_KEY] = build_clinic_link(clinic, note, app_url(), preset)
         except (ValidationError, LinkError) as exc:
             st.session_state.pop(LINK_KEY, None)
-            st.error(escape_markdown(f"The link could not be made: {exc}"))
+            st.error(message(f"The link could not be made: {exc}"))
+    if cuts:  # show the fields as they were kept, and say so, on the run that follows
+        st.session_state[CUT_KEY] = cuts
+        st.session_state[NOTICES_KEY] = notices
+        st.rerun()
 
 link = st.session_state.get(LINK_KEY)
 if link:
@@ -75,7 +91,7 @@ if pasted.strip():
         kind, token = token_from_text(pasted)
         decode_link(token)
     except LinkError as exc:
-        st.error(escape_markdown(str(exc)))
+        st.error(message(str(exc)))
     else:
         if kind == "answers":
             st.success("The link is complete. Opening it replaces any answers in this browser tab.")

@@ -6,13 +6,13 @@ schema silently: a dict the model refuses fails the test that draws it.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any, get_args
 
 from hypothesis import strategies as st
 
 from nervetriage.content import load_content
 from nervetriage.models import (
+    EARLIEST_JOURNAL_DATE,
     Answers,
     Duration,
     Imaging,
@@ -27,6 +27,7 @@ from nervetriage.models import (
     Trigger,
     Weakness,
     YesNoUnsure,
+    latest_journal_date,
 )
 
 _CONTENT = load_content()
@@ -68,7 +69,7 @@ site_reports = st.lists(
 def journal_entries(draw: st.DrawFn) -> dict[str, Any]:
     worst = draw(intensity)
     return {
-        "date": draw(st.dates(dt.date(2000, 1, 1), dt.date(2100, 1, 1))).isoformat(),
+        "date": draw(st.dates(EARLIEST_JOURNAL_DATE, latest_journal_date())).isoformat(),
         "flare_ups": draw(st.integers(0, 100)),
         "worst": worst,
         "typical": draw(st.integers(0, worst)),
@@ -156,7 +157,7 @@ def answers_dicts(max_journal: int = 6) -> st.SearchStrategy[dict[str, Any]]:
                 {}, optional={"example": _maybe(texts(60)), "clinic": _maybe(texts(80)), "clinic_note": _maybe(texts(500))}
             )
         ),
-        "journal": st.lists(journal_entries(), max_size=max_journal),
+        "journal": st.lists(journal_entries(), max_size=max_journal, unique_by=lambda r: r["date"]),
     }
     return st.fixed_dictionaries({}, optional=optional)
 

@@ -148,7 +148,7 @@ def test_bad_json_exits_2_without_a_traceback() -> None:
 
 def test_unknown_region_is_named() -> None:
     stdin = json.dumps({"regions": [{"region": "elbow", "side": "left"}]})
-    assert_refused(run_cli("assess", "-", stdin=stdin), "field regions.0.region", "unknown region 'elbow'")
+    assert_refused(run_cli("assess", "-", stdin=stdin), "field regions.0.region", "unknown region “elbow”")
 
 
 def test_out_of_range_intensity_is_named(tmp_path: Path) -> None:
@@ -168,7 +168,7 @@ def test_unknown_field_is_named() -> None:
 
 
 def test_unknown_red_flag_is_named() -> None:
-    assert_refused(run_cli("assess", "-", stdin='{"red_flags": ["dragons"]}'), "field red_flags", "unknown red flag 'dragons'")
+    assert_refused(run_cli("assess", "-", stdin='{"red_flags": ["dragons"]}'), "field red_flags", "unknown red flag “dragons”")
 
 
 def test_missing_file_exits_2(tmp_path: Path) -> None:

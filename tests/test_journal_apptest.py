@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 
 from apptest_wizard import answers, go, has_key, new_app
+from hostile import shown
 from streamlit.testing.v1 import AppTest
 
 from nervetriage.journal import CSV_COLUMNS, entries_to_csv
@@ -68,7 +68,7 @@ def edit_table(at: AppTest, edits: dict[str, object]) -> AppTest:
 
 def plain(markdown: str) -> str:
     """Markdown as read on screen: the page escapes every markup character it shows."""
-    return re.sub(r"\\(.)", r"\1", markdown)
+    return shown(markdown)
 
 
 def errors(at: AppTest) -> str:
@@ -86,7 +86,7 @@ def test_empty_journal_offers_the_form_and_explains_a_trend_needs_three_check_in
 def test_adding_check_ins_through_the_form_stores_them_in_date_order_and_draws_the_chart() -> None:
     at = journal_page()
     add_check_in(at, START + dt.timedelta(weeks=2), 4, 5, 3)
-    assert [s.value for s in at.success] == ["Added the check-in for 19 Jan 2026."]
+    assert [plain(s.value) for s in at.success] == ["Added the check-in for 19 Jan 2026."]
     add_check_in(at, START, 8, 7, 4)
     add_check_in(at, START + dt.timedelta(weeks=1), 6, 6, 3)
     journal = answers(at).journal
@@ -113,7 +113,7 @@ def test_editing_a_cell_in_the_table_saves_it_and_redraws() -> None:
     journal = answers(at).journal
     assert journal[1].worst == 9 and journal[1].note == "new shoes"
     assert journal[0] == weeks(4)[0] and journal[2:] == weeks(4)[2:]
-    assert "Saved your changes." in [s.value for s in at.success]
+    assert "Saved your changes." in [plain(s.value) for s in at.success]
     assert list(at.data_editor[0].value["worst"])[1] == 9
 
 
@@ -141,7 +141,7 @@ def test_deleting_rows_in_the_table_removes_those_check_ins() -> None:
     at = journal_page(weeks(5))
     edit_table(at, {"deleted_rows": [0, 4]})
     assert answers(at).journal == weeks(5)[1:4]
-    assert "Saved your changes (2 check-in(s) deleted)." in [s.value for s in at.success]
+    assert "Saved your changes (2 check-in(s) deleted)." in [plain(s.value) for s in at.success]
 
 
 def test_trend_verdict_and_advice_follow_the_saved_journal() -> None:
@@ -189,7 +189,7 @@ def test_good_csv_import_waits_for_confirmation_then_replaces_the_journal() -> N
     at.button(key="nt_journal_import_0").click()
     at.run()
     assert answers(at).journal == weeks(6, note="from a file")
-    assert "Imported 6 check-in(s); the journal now holds 6." in [s.value for s in at.success]
+    assert "Imported 6 check-in(s); the journal now holds 6." in [plain(s.value) for s in at.success]
 
 
 def test_csv_import_can_add_to_the_journal() -> None:
@@ -210,7 +210,7 @@ def test_bad_csv_lists_the_rows_at_fault_and_imports_nothing() -> None:
     at.run()
     message = errors(at)
     assert "Nothing was imported; your journal is unchanged" in message
-    assert "Row 3: date: '02/03/2026' is not a date written as YYYY-MM-DD" in message
+    assert "Row 3: date: “02/03/2026” is not a date written as YYYY-MM-DD" in message
     assert "Row 4: worst intensity must be between 0 and 10 (got 11)" in message
     assert "Row 5: typical intensity cannot be above the worst intensity" in message
     assert not has_key(at, "nt_journal_import_0")

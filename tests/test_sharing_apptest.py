@@ -11,6 +11,7 @@ import json
 import re
 
 from apptest_wizard import answers, current_page, go, new_app, texts
+from hostile import shown
 from streamlit.testing.v1 import AppTest
 
 from nervetriage.examples import get_example
@@ -36,7 +37,7 @@ def _open(query: dict[str, str]) -> AppTest:
 
 def shown_errors(at: AppTest) -> str:
     """The error alerts as a person reads them (Markdown escapes removed)."""
-    return " ".join(str(e.value) for e in at.error).replace("\\", "")
+    return " ".join(shown(str(e.value)) for e in at.error)
 
 
 def _unescaped_markdown(value: str) -> list[str]:
@@ -213,7 +214,7 @@ def test_invalid_upload_names_the_field() -> None:
     at = _with_answers(_mine())
     _upload(at, "bad.json", b'{"sign5": {"rest_intensity": 42}}')
     errors = shown_errors(at)
-    assert "sign5.rest_intensity" in errors
+    assert "sign5 > rest_intensity" in errors
     assert answers(at) == _mine()
 
 
@@ -291,7 +292,7 @@ def test_text_quoted_from_a_forged_link_is_not_rendered_as_markdown() -> None:
     at.query_params["a"] = _forged({"regions": [{"region": "[click](http://evil.example) **x** <b>y</b>", "side": "left"}]})
     at.run()
     raw = " ".join(str(e.value) for e in at.error)
-    assert "evil.example" in raw.replace("\\", ""), "the message names the bad value"
+    assert "[click](http://evil.exa…" in shown(raw), "the message quotes a short piece of the bad value"
     assert _unescaped_markdown(raw) == []
     assert answers(at) == _mine()
 
@@ -300,5 +301,5 @@ def test_an_uploaded_file_name_is_not_rendered_as_markdown() -> None:
     at = _with_answers(_mine())
     _upload(at, "[click](http://evil.example).json", b"not json")
     raw = " ".join(str(e.value) for e in at.error)
-    assert "evil.example" in raw.replace("\\", "")
+    assert "evil.example" in shown(raw)
     assert _unescaped_markdown(raw) == []

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import re
+from collections.abc import Sequence
 
 import pandas as pd
 import streamlit as st
@@ -33,7 +33,9 @@ from nervetriage.journal import (
     sort_entries,
     summarise_journal,
 )
+from nervetriage.limits import megabytes, upload_megabytes
 from nervetriage.models import JournalEntry
+from nervetriage.safetext import keep_within, literal, message, visible
 from nervetriage.ui.state import get_answers, update_answers
 
 TABLE_NONCE = "nt_journal_table_nonce"
@@ -42,7 +44,15 @@ FLASH = "nt_journal_flash"
 CHART_KEY = "nt_journal_chart"
 FORM_KEY = "nt_journal_add"
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$&=^\"'%@])")
+
+def _max_length(field: str) -> int:
+    """A text field's ``max_length`` as JournalEntry declares it."""
+    return next(int(m.max_length) for m in JournalEntry.model_fields[field].metadata if hasattr(m, "max_length"))
+
+
+# the free-text limits of a check-in, from the model itself
+TEXT_LIMITS = {name: _max_length(name) for name in ("helped", "flared", "note")}
+
 
 VERDICT_ICONS = {
     "improving": ":material/trending_down:",
@@ -52,20 +62,19 @@ VERDICT_ICONS = {
 }
 
 
-def escape_md(text: str) -> str:
-    """Text safe to put inside Streamlit markdown: every markup character is literal."""
-    return _MD_SPECIAL.sub(r"\\\1", text).replace("\n", " ")
-
-
-def _flash(message: str) -> None:
-    st.session_state[FLASH] = message
+def _flash(text: str, warnings: Sequence[str] = ()) -> None:
+    st.session_state[FLASH] = (text, list(warnings))
 
 
 def show_flash() -> None:
-    """A one-off confirmation carried across the rerun that follows a change."""
-    message = st.session_state.pop(FLASH, None)
-    if isinstance(message, str):
-        st.success(message, icon=":material/check:")
+    """A one-off confirmation (and any warning about it) carried across the rerun that follows a change."""
+    flash = st.session_state.pop(FLASH, None)
+    if not isinstance(flash, tuple):
+        return
+    text, warnings = flash
+    st.success(message(text), icon=":material/check:")
+    for warning in warnings:
+        st.warning(message(warning), icon=":material/content_cut:")
 
 
 def _table_key(entries: list[JournalEntry]) -> str:
@@ -107,7 +116,7 @@ def apply_pending_table_edits() -> JournalInputError | None:
 
 def show_problems(problem: JournalInputError) -> None:
     """List every row and field at fault; values people typed are escaped, never rendered."""
-    lines = [f"**{escape_md(problem.summary)}**", *(f"- {escape_md(p)}" for p in problem.problems)]
+    lines = [f"**{literal(problem.summary)}**", *(f"- {message(p)}" for p in problem.problems)]
     st.error("\n".join(lines), icon=":material/error:")
 
 
@@ -125,9 +134,9 @@ def trend_panel(entries: list[JournalEntry]) -> None:
     trend = assess_trend(entries)
     st.subheader("Trend")
     box = {"improving": st.success, "worsening": st.warning}.get(trend.verdict, st.info)
-    box(f"**{escape_md(trend.label)}.** {escape_md(trend.reason)}", icon=VERDICT_ICONS[trend.verdict])
+    box(f"**{literal(trend.label)}.** {literal(trend.reason)}", icon=VERDICT_ICONS[trend.verdict])
     for item in trend.advice_items:
-        st.markdown(f"**{escape_md(item.title)}.** {escape_md(item.text)}")
+        st.markdown(f"**{literal(item.title)}.** {literal(item.text)}")
     content = load_journal_content()
     with st.expander("How the trend is judged", icon=":material/help:"):
         st.write(content.method.text.format(window_weeks=content.trend.window_weeks))
@@ -143,7 +152,7 @@ def chart_panel(entries: list[JournalEntry]) -> None:
     size = load_journal_content().trend.rolling_entries
     st.caption(f"Dots are single check-ins; lines are the average of the last {size} check-ins.")
     lines = summarise_journal(entries)
-    st.markdown("**The chart in words**\n\n" + "\n".join(f"- {escape_md(line)}" for line in lines))
+    st.markdown("**The chart in words**\n\n" + "\n".join(f"- {literal(line)}" for line in lines))
 
 
 def _default_date(entries: list[JournalEntry]) -> dt.date:
@@ -167,12 +176,18 @@ def add_form(entries: list[JournalEntry]) -> None:
         running = st.number_input(
             "Running this week (minutes)", min_value=0, max_value=10_080, value=0, step=10, key="nt_journal_running"
         )
-        helped = st.text_input("What helped", max_chars=200, placeholder="e.g. walking breaks, changing seat", key="nt_journal_helped")
-        flared = st.text_input("What flared it", max_chars=200, placeholder="e.g. long drive, hill repeats", key="nt_journal_flared")
-        note = st.text_area("Note", max_chars=500, height=80, key="nt_journal_note")
+        helped = st.text_input(f"What helped (up to {TEXT_LIMITS['helped']} characters)", placeholder="e.g. walking breaks, changing seat",
+                               key="nt_journal_helped")
+        flared = st.text_input(f"What flared it (up to {TEXT_LIMITS['flared']} characters)", placeholder="e.g. long drive, hill repeats",
+                               key="nt_journal_flared")
+        note = st.text_area(f"Note (up to {TEXT_LIMITS['note']} characters)", height=80, key="nt_journal_note")
         submitted = st.form_submit_button("Add check-in", type="primary", icon=":material/add:", key="nt_journal_submit")
     if not submitted:
         return
+    helped, helped_cut = keep_within(helped, TEXT_LIMITS["helped"], "What helped")
+    flared, flared_cut = keep_within(flared, TEXT_LIMITS["flared"], "What flared it")
+    note, note_cut = keep_within(note, TEXT_LIMITS["note"], "The note")
+    cuts = [notice for notice in (helped_cut, flared_cut, note_cut) if notice]
     cells = {
         "date": day,
         "flare_ups": flare_ups,
@@ -193,7 +208,7 @@ def add_form(entries: list[JournalEntry]) -> None:
         show_problems(problem)
         return
     update_answers(journal=new)
-    _flash(f"Added the check-in for {format_date(entry.date)}.")
+    _flash(f"Added the check-in for {format_date(entry.date)}.", cuts)
     st.rerun()
 
 
@@ -216,9 +231,9 @@ COLUMN_CONFIG = {
     "running_minutes": st.column_config.NumberColumn(
         "Running (min)", min_value=0, max_value=10_080, step=1, format="%d", required=True, help="Running minutes in the week"
     ),
-    "helped": st.column_config.TextColumn("What helped", max_chars=200),
-    "flared": st.column_config.TextColumn("What flared it", max_chars=200),
-    "note": st.column_config.TextColumn("Note", max_chars=500, width="medium"),
+    "helped": st.column_config.TextColumn("What helped", max_chars=TEXT_LIMITS["helped"]),
+    "flared": st.column_config.TextColumn("What flared it", max_chars=TEXT_LIMITS["flared"]),
+    "note": st.column_config.TextColumn("Note", max_chars=TEXT_LIMITS["note"], width="medium"),
 }
 
 
@@ -258,7 +273,7 @@ def notes_panel(entries: list[JournalEntry]) -> None:
                 parts.append(f"Flared it: {entry.flared}")
             if entry.note:
                 parts.append(f"Note: {entry.note}")
-            st.text(f"{format_date(entry.date)}  ·  " + "  ·  ".join(parts))
+            st.text(visible(f"{format_date(entry.date)}  ·  " + "  ·  ".join(parts)))
 
 
 def csv_panel(entries: list[JournalEntry]) -> None:
@@ -278,8 +293,8 @@ def csv_panel(entries: list[JournalEntry]) -> None:
         "Import a journal CSV",
         type=["csv"],
         key=f"nt_journal_upload_{nonce}",
-        max_upload_size=1,
-        help=f"One check-in per row, at most {MAX_CSV_BYTES // 1000} kB, with the header row: {','.join(CSV_COLUMNS)}",
+        max_upload_size=upload_megabytes(),
+        help=f"One check-in per row, at most {megabytes(MAX_CSV_BYTES)}, with the header row: {','.join(CSV_COLUMNS)}",
     )
     if upload is None:
         return

@@ -12,17 +12,19 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import re
 from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import urlsplit, urlunsplit
 
 import streamlit as st
 
+from nervetriage.limits import megabytes, upload_megabytes
 from nervetriage.models import Answers, Assessment
+from nervetriage.safetext import clip, excerpt, literal, message, visible
 from nervetriage.share import (
     ANSWERS_PARAM,
     CLINIC_PARAM,
+    MAX_FILE_BYTES,
     AnswersFileError,
     LinkError,
     answers_file_json,
@@ -46,30 +48,13 @@ _UPLOADED = "nt_upload_done"  # the uploaded file already applied (the uploader 
 _UPLOAD_KEY = "nt_upload"
 _PENDING = "nt_replace_pending"  # answers waiting for "Replace my answers" or "Keep mine"
 DEFAULT_ROOT = "http://localhost:8501"
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$&])")
-_AUTOLINK_SCHEME = re.compile(r"(?i)\b(https?|ftp|mailto|xmpp|tel|file|data|javascript)\\:")
-_AUTOLINK_WWW = re.compile(r"(?i)\b(www)(?=\\\.)")
-
-
-def escape_markdown(text: str) -> str:
-    """Text safe to place inside st.markdown and alerts: every Markdown/directive character backslash-escaped.
-
-    Messages can quote what a link or a file contained (a file name, an unknown id), so
-    every message that may carry such text goes through here before Streamlit renders it.
-    """
-    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(text.split()))
-    # GFM turns bare URLs and e-mail addresses into links even when escaped; a zero-width
-    # space inside "http:", "www." and before "@" stops that and looks the same
-    escaped = _AUTOLINK_SCHEME.sub("\\1\u200b\\\\:", escaped)
-    escaped = _AUTOLINK_WWW.sub("\\1\u200b", escaped)
-    return escaped.replace("@", "\u200b@")
 
 
 # --------------------------------------------------------------------------- links in
 
 
-def _notice(kind: str, message: str) -> None:
-    st.session_state[_NOTICE] = (kind, message)
+def _notice(kind: str, text: str) -> None:
+    st.session_state[_NOTICE] = (kind, text)
 
 
 def restore_from_url() -> None:
@@ -183,7 +168,7 @@ def _confirm_replace() -> None:
     if not isinstance(offer, _Offer):
         return
     text = load_ui_text().replace
-    name = escape_markdown(offer.name)  # a file name is whatever the person's disk calls it
+    name = literal(clip(offer.name, 60))  # a file name is whatever the person's disk calls it
     body = {
         "example": text.example.format(title=name),
         "link": text.link,
@@ -250,19 +235,19 @@ def origin_banner(answers: Answers) -> None:
         st.switch_page(RESULTS_PAGE)
     notice = st.session_state.pop(_NOTICE, None)
     if notice is not None:
-        kind, message = notice
+        kind, text = notice
         if kind == "error":
-            st.error(escape_markdown(message), icon=":material/link_off:")
+            st.error(message(text), icon=":material/link_off:")
         elif kind == "info":
-            st.info(escape_markdown(message), icon=":material/check_circle:")
+            st.info(message(text), icon=":material/check_circle:")
         else:
-            st.success(escape_markdown(message), icon=":material/link:")
+            st.success(message(text), icon=":material/link:")
     origin = answers.origin
     if origin is None:
         return
     if origin.example:
         st.info(
-            f"**Example case:** {escape_markdown(_full_stop(_example_title(origin.example)))} "
+            f"**Example case:** {literal(_full_stop(_example_title(origin.example)))} "
             "These are invented answers for teaching, not a real person's.",
             icon=":material/school:",
         )
@@ -271,12 +256,12 @@ def origin_banner(answers: Answers) -> None:
         page = _current_page()
         if page in (None, "welcome"):
             with st.container(border=True, key="nt_clinic_note"):
-                st.markdown(f":material/local_hospital: **A note from {escape_markdown(clinic)}**")
+                st.markdown(f":material/local_hospital: **A note from {literal(clinic)}**")
                 if origin.clinic_note:
-                    st.text(origin.clinic_note)
+                    st.text(visible(origin.clinic_note))
                 st.caption("When you finish, the Results page lets you copy a link and download a PDF to send back.")
         else:
-            st.caption(f":material/local_hospital: Started from a link prepared by {escape_markdown(clinic)}.")
+            st.caption(f":material/local_hospital: Started from a link prepared by {literal(clinic)}.")
 
 
 # --------------------------------------------------------------------------- files in
@@ -285,8 +270,9 @@ def origin_banner(answers: Answers) -> None:
 def upload_panel() -> None:
     """Welcome page: restore answers saved earlier as a file."""
     st.subheader("Continue from a saved file")
-    st.caption("Choose an answers file you downloaded from NerveTriage (.json, up to 200 KB). It is read here and not kept.")
-    uploaded = st.file_uploader("Answers file", type=["json"], key=_UPLOAD_KEY, max_upload_size=1)
+    st.caption(f"Choose an answers file you downloaded from NerveTriage (.json, up to {megabytes(MAX_FILE_BYTES)}). "
+               "It is read here and not kept.")
+    uploaded = st.file_uploader("Answers file", type=["json"], key=_UPLOAD_KEY, max_upload_size=upload_megabytes())
     if uploaded is None:
         st.session_state.pop(_UPLOADED, None)
         return
@@ -295,20 +281,20 @@ def upload_panel() -> None:
         try:
             answers = read_answers_file(uploaded.getvalue(), declared_size=uploaded.size)
         except AnswersFileError as exc:
-            st.session_state[_UPLOADED] = (marker, ("error", f"{uploaded.name}: {exc} Your answers were not changed."))
+            st.session_state[_UPLOADED] = (marker, ("error", f"{excerpt(uploaded.name)}: {exc} Your answers were not changed."))
         else:
             st.session_state[_UPLOADED] = (marker, ("pending", ""))
             if not offer_answers(answers, "file", name=uploaded.name, upload=marker):
                 st.rerun()  # the frame asks "Replace your answers?" at the top of the next run
-    kind, message = st.session_state[_UPLOADED][1]
+    kind, text = st.session_state[_UPLOADED][1]
     if kind == "pending":  # the question is open above this page
         return
     if kind == "error":
-        st.error(escape_markdown(message), icon=":material/error:")
+        st.error(message(text), icon=":material/error:")
     elif kind == "info":
-        st.info(escape_markdown(message), icon=":material/check_circle:")
+        st.info(message(text), icon=":material/check_circle:")
     else:
-        st.success(escape_markdown(message), icon=":material/task_alt:")
+        st.success(message(text), icon=":material/task_alt:")
         if st.button("See the results", key="nt_upload_results", type="primary", icon=":material/insights:"):
             st.switch_page(RESULTS_PAGE)
 
@@ -366,7 +352,7 @@ def share_panel(answers: Answers, assessment: Assessment) -> None:
             "server, so anyone you give the link to can see them."
         )
     if link.message:
-        st.warning(escape_markdown(link.message), icon=":material/warning:")
+        st.warning(message(link.message), icon=":material/warning:")
     today = dt.date.today()
     left, right = st.columns(2)
     with left:
@@ -385,7 +371,7 @@ def share_panel(answers: Answers, assessment: Assessment) -> None:
     origin = answers.origin
     if origin and origin.clinic:
         st.info(
-            f"To send your results back to {escape_markdown(origin.clinic)}: paste the link above into your reply "
+            f"To send your results back to {literal(origin.clinic)}: paste the link above into your reply "
             "and attach the PDF.",
             icon=":material/local_hospital:",
         )

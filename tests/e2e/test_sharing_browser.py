@@ -238,7 +238,7 @@ def test_a_forged_link_cannot_inject_a_link_into_the_message(app_server: AppServ
     alert = page.locator('[data-testid="stAlertContentError"]').first
     alert.wait_for()
     shown = alert.inner_text().replace("\u200b", "")  # the zero-width space that stops auto-linking
-    assert bad in shown, "the bad value is quoted literally"
+    assert "“" + bad[:23] in shown, "a short piece of the bad value is quoted literally"
     assert alert.locator("a").count() == 0 and alert.locator("strong").count() == 0
 
 
