@@ -20,7 +20,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
-SCRIPTS = ["bench_assess", "bench_bodymap", "bench_server", "bench_pages", "bench_browser", "bench_load"]
+SCRIPTS = ["bench_assess", "bench_bodymap", "bench_server", "bench_pages", "bench_browser", "bench_load", "bench_hostile",
+           "bench_protocol"]
 TIMEOUT_S = 900
 
 
@@ -83,9 +84,13 @@ def targets(results: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
     arena = results.get("load_arena_max_2", {})
     if arena:
         rows.append((f"(extra) {n} sessions, MALLOC_ARENA_MAX=2: peak RSS (MB)", _get(arena, "server_rss_mb", "peak"), "<=", 300.0))
+    # Protocol-level load (bench_protocol.py, no browsers): its own rows, e.g. "<= 1000.0", ">= 1.5".
+    for row in results.get("protocol", {}).get("targets", []):
+        op, limit = row["limit"].split()
+        rows.append((f"protocol: {row['target']}", row["value"], op, float(limit)))
     out = []
     for label, value, op, limit in rows:
-        met = None if value is None else bool(value <= limit)
+        met = None if value is None else bool(value >= limit if op == ">=" else value <= limit)
         out.append({"target": label, "value": value, "limit": f"{op} {limit}", "met": met})
     return out
 
@@ -119,7 +124,7 @@ def main(argv: list[str]) -> int:
     print("\n== targets")
     for row in summary["targets"]:
         mark = {True: "met", False: "MISSED", None: "not measured"}[row["met"]]
-        print(f"  {row['target']:42s} {row['value']!s:>10} {row['limit']:>10}  {mark}")
+        print(f"  {row['target']:68s} {row['value']!s:>10} {row['limit']:>10}  {mark}")
     print(f"\nwrote {(RESULTS / 'latest.json').relative_to(ROOT)} ({time.time() - started:.0f} s)")
     failed = [r for r in runs if r["status"] not in ("ok",)]
     return 1 if failed else 0

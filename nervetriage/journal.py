@@ -785,7 +785,7 @@ def entries_from_csv(data: bytes | str) -> list[JournalEntry]:
         if unknown:
             problems.append(f"Row 1 (the header) has unexpected column(s): {', '.join(_shown(c) for c in unknown[:10])}")
         if doubled:
-            problems.append(f"Row 1 (the header) repeats the column(s): {', '.join(doubled)}")
+            problems.append(f"Row 1 (the header) repeats the column(s): {', '.join(_shown(c) for c in doubled[:10])}")
         problems.append(f"The header must be: {','.join(CSV_COLUMNS)}")
         raise JournalInputError(fail, problems)
     body = [(number, row) for number, row in enumerate(rows[1:], start=2) if any(cell.strip() for cell in row)]

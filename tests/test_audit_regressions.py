@@ -128,3 +128,14 @@ def test_7_a_long_paste_in_a_journal_check_in_is_kept_up_to_the_limit_and_said()
     journal = at.session_state[ANSWERS_KEY].journal
     assert len(journal) == 1 and journal[0].note == ("ok " * 300)[:500]
     assert "holds at most 500" in " ".join(shown(str(w.value)) for w in at.warning)
+
+
+def test_found_by_the_longer_audit_a_repeated_unknown_column_is_quoted_as_an_excerpt() -> None:
+    import pytest
+
+    from nervetriage.journal import JournalInputError, entries_from_csv
+
+    cell = "https://evil.example/" + "x" * 300
+    with pytest.raises(JournalInputError) as caught:
+        entries_from_csv((",".join([*CSV_COLUMNS, cell, cell]) + "\r\n").encode())
+    assert all(len(p) <= 200 and "x" * 50 not in p for p in caught.value.problems), caught.value.problems

@@ -111,7 +111,7 @@ def error_paths(strings: list[str]) -> dict[str, dict[str, int]]:
     seen["csv"] = page_report(at, strings)
     # an answers file whose name is hostile, holding something that is not answers
     run_page(at, "welcome")
-    at.file_uploader(key="nt_upload").set_value(((strings[4] or "x")[:120] + ".json", b"not json", "application/json"))
+    at.file_uploader(key="nt_upload").set_value(((strings[4].replace("\0", "") or "x")[:120] + ".json", b"not json", "application/json"))
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     seen["file"] = page_report(at, strings)
