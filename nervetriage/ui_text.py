@@ -107,6 +107,25 @@ class ReplaceText(_Text):
         return self
 
 
+class StorageText(_Text):
+    """What the page says about the answers kept in the browser (nervetriage/storage.py)."""
+
+    remember: str
+    remember_help: str
+    shared_warning: str
+    forget: str
+    forgotten: str
+    restored_tab: str
+    restored_device: str
+    unavailable: str
+    bad_copy: str
+    conflict: str
+    use_other: str
+    keep_mine: str
+    kept_mine: str
+    took_other: str
+
+
 class TableColumns(_Text):
     what: str
     sign: str
@@ -290,6 +309,7 @@ class UiText(_Text):
     selfcheck: SelfCheckText
     safety: SafetyText
     replace: ReplaceText
+    storage: StorageText
     results: ResultsText
     urgent: UrgentText
     sign: SignText

@@ -14,7 +14,7 @@ import streamlit as st
 
 from nervetriage.models import Assessment, TriggeredFlag
 from nervetriage.scoring import assess
-from nervetriage.ui import sharing
+from nervetriage.ui import browser_store, sharing
 from nervetriage.ui.nav import STEPS, WELCOME, build_pages, next_page, page_file, previous_page, step_number
 from nervetriage.ui.state import get_answers, reset_answers
 from nervetriage.ui_text import load_ui_text
@@ -46,9 +46,10 @@ def run_app() -> None:
     page_id = _page_id(page, by_id)
     _sidebar()
     sharing.ask_before_replacing()
+    browser_store.conflict_question()
     answers = get_answers()
     assessment = assess(answers)
-    sharing.origin_banner(answers)
+    sharing.origin_banner(answers, keep_notices=not browser_store.synced())
     urgent_banner(assessment, page_id)
     _progress(page_id)
     _local.depth = getattr(_local, "depth", 0) + 1
@@ -57,6 +58,7 @@ def run_app() -> None:
     finally:
         _local.depth -= 1
     _footer(page_id)
+    browser_store.keep_in_browser(page_id)
 
 
 def _page_id(page: st.Page, by_id: dict[str, st.Page]) -> str:
@@ -119,6 +121,8 @@ def _sidebar() -> None:
     labels = load_ui_text().labels
     with st.sidebar:
         st.button(labels.reset, key="nav_reset", icon=":material/restart_alt:", on_click=_open_reset)
+        st.divider()
+        browser_store.remember_control()
     if st.session_state.get(RESET_OPEN):
         _confirm_reset()
 
@@ -138,7 +142,7 @@ def _confirm_reset() -> None:
     st.write(labels.reset_body)
     left, right = st.columns(2)
     if left.button(labels.reset_confirm, key="reset_confirm", type="primary", width="stretch"):
-        reset_answers()
+        browser_store.start_over(reset_answers)
         st.switch_page(page_file(WELCOME))
     if right.button(labels.reset_cancel, key="reset_cancel", width="stretch", on_click=_close_reset):
         st.rerun()

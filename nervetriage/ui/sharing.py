@@ -53,8 +53,13 @@ DEFAULT_ROOT = "http://localhost:8501"
 # --------------------------------------------------------------------------- links in
 
 
-def _notice(kind: str, text: str) -> None:
-    st.session_state[_NOTICE] = (kind, text)
+def notice(kind: str, text: str) -> None:
+    """A message for the top of the next page shown ("error", "info" or "success"); several queue up."""
+    pending = st.session_state.get(_NOTICE)
+    st.session_state[_NOTICE] = [*(pending if isinstance(pending, list) else []), (kind, text, 0)][-4:]
+
+
+_notice = notice
 
 
 def restore_from_url() -> None:
@@ -229,13 +234,19 @@ def _example_title(example_id: str) -> str:
         return example_id
 
 
-def origin_banner(answers: Answers) -> None:
-    """Pending link messages, then "Example case: ..." or the clinic's note, on every page."""
+def origin_banner(answers: Answers, keep_notices: bool = False) -> None:
+    """Pending link messages, then "Example case: ..." or the clinic's note, on every page.
+
+    ``keep_notices``: show the messages but keep them for the next run too (a fresh session
+    reruns at once when the browser reports what it kept, and they must not vanish with it).
+    """
     if st.session_state.pop(_GOTO_RESULTS, False) and _current_page() != "results":
         st.switch_page(RESULTS_PAGE)
-    notice = st.session_state.pop(_NOTICE, None)
-    if notice is not None:
-        kind, text = notice
+    pending = st.session_state.pop(_NOTICE, [])
+    pending = pending if isinstance(pending, list) else []
+    if keep_notices:  # shown on at most two runs before the browser has reported in
+        st.session_state[_NOTICE] = [(kind, text, runs + 1) for kind, text, runs in pending if runs < 1]
+    for kind, text, _runs in pending:
         if kind == "error":
             st.error(message(text), icon=":material/link_off:")
         elif kind == "info":

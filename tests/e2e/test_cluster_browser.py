@@ -297,9 +297,12 @@ def test_killing_the_replica_of_a_session_moves_it_to_the_other(cluster: Cluster
         sidebar_to(pg, "results")
         pg.locator(".js-plotly-plot").first.wait_for(timeout=60_000)
         assert_no_exception(pg)
-        # It keeps working on the other replica (whether or not the answers survived the move).
+        # The answers kept in this tab's browser storage came back on the other replica.
+        pg.get_by_text("Restored your answers from this browser tab", exact=False).first.wait_for(timeout=30_000)
         sidebar_to(pg, "where")
+        assert "Left outer shin (5/10)" in main_text(pg), "the answer given before the failover is gone"
         click_map(pg, "back", "calf", "right", "Right calf (5/10)")
+        assert "Left outer shin (5/10)" in main_text(pg)
         assert served_by(cluster, pg) == other
         shot(pg, "cluster-after-failover")
         pg.wait_for_timeout(500)

@@ -1,0 +1,151 @@
+// NerveTriage's bridge to the browser's own storage (st.components.v2, served from this
+// repository). The answers live here, never on the server:
+//   sessionStorage "nervetriage:tab"     this tab's answers and page, kept across reloads,
+//                                        reconnects and a new server process;
+//   localStorage   "nervetriage:device"  the same, kept between visits, only while the person
+//                                        has chosen "Remember on this device";
+//   localStorage   "nervetriage:remember" "1" while that choice is on.
+// Once per page load and server session the stored records go to Python, which validates them like a link
+// (nervetriage/storage.py) and restores them; only after that ("synced") does this script
+// write, so a fresh session's empty form never overwrites what was kept. The device copy
+// carries a revision: a tab writes it only if it is still the revision this tab last read
+// or wrote; otherwise another tab changed it and Python asks which answers to keep.
+const TAB = "nervetriage:tab";
+const DEVICE = "nervetriage:device";
+const REMEMBER = "nervetriage:remember";
+
+function area(name) {
+  try {
+    const store = window[name];
+    const probe = "nervetriage:probe";
+    store.setItem(probe, "1");
+    store.removeItem(probe);
+    return store;
+  } catch (err) {
+    return null; // storage disabled (private mode, policy) or full
+  }
+}
+
+function readRaw(store, key) {
+  try {
+    return store ? store.getItem(key) : null;
+  } catch (err) {
+    return null;
+  }
+}
+
+function revisionOf(raw) {
+  try {
+    const record = JSON.parse(raw);
+    return record && typeof record.rev === "string" ? record.rev : null;
+  } catch (err) {
+    return null;
+  }
+}
+
+function sameAnswers(raw, answers) {
+  try {
+    return JSON.stringify(JSON.parse(raw).answers) === JSON.stringify(JSON.parse(answers));
+  } catch (err) {
+    return false;
+  }
+}
+
+function newRevision() {
+  const bytes = new Uint8Array(8);
+  crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+function record(data, rev) {
+  return JSON.stringify({
+    app: "nervetriage",
+    format: 1,
+    saved: new Date().toISOString(),
+    rev: rev,
+    page: data.page,
+    answers: JSON.parse(data.answers),
+  });
+}
+
+export default function (component) {
+  const { data, setTriggerValue } = component;
+  const state = window.__ntStore || (window.__ntStore = { session: null, seen: null, clear: 0, force: 0, adopt: 0, conflict: null, answers: null, page: null, remember: false });
+  const session = area("sessionStorage");
+  const local = area("localStorage");
+
+  if (!data) return;
+  if (state.session !== data.session) { // a new page load, or a new server session after a reconnect
+    state.session = data.session;
+    const remember = readRaw(local, REMEMBER) === "1";
+    const device = remember ? readRaw(local, DEVICE) : null;
+    state.seen = revisionOf(device);
+    setTriggerValue("loaded", {
+      available: Boolean(session),
+      tab: readRaw(session, TAB),
+      device: device,
+      remember: remember,
+    });
+    return;
+  }
+  if (!data.synced) return;
+
+  try {
+    if (data.clear !== state.clear) { // Start over, or "Forget this device"
+      state.clear = data.clear;
+      if (session) session.removeItem(TAB);
+      if (local) local.removeItem(DEVICE);
+      state.answers = null;
+      state.seen = null;
+    }
+    if (data.adopt !== state.adopt) { // the person chose the other tab's answers
+      state.adopt = data.adopt;
+      state.seen = data.adopt_rev || null;
+      state.conflict = null;
+    }
+    let forced = false;
+    if (data.force !== state.force) { // the person chose to keep this tab's answers
+      state.force = data.force;
+      forced = true;
+      state.seen = revisionOf(readRaw(local, DEVICE));
+      state.conflict = null;
+    }
+    const rememberedNow = Boolean(data.remember) && !state.remember; // just turned on: keep a copy now
+    state.remember = Boolean(data.remember);
+    if (local) {
+      if (data.remember) local.setItem(REMEMBER, "1");
+      else { local.removeItem(REMEMBER); local.removeItem(DEVICE); state.seen = null; }
+    }
+    if (data.answers === null) { // nothing entered: nothing to keep
+      if (session) session.removeItem(TAB);
+      if (local && data.remember) local.removeItem(DEVICE);
+      state.answers = null;
+      state.page = null;
+      return;
+    }
+    const answersChanged = state.answers !== data.answers;
+    if (session && (answersChanged || state.page !== data.page)) session.setItem(TAB, record(data, "tab"));
+    state.answers = data.answers;
+    state.page = data.page;
+    if (local && data.remember && (answersChanged || forced || rememberedNow)) {
+      const current = readRaw(local, DEVICE);
+      const currentRev = revisionOf(current);
+      if (current !== null && sameAnswers(current, data.answers)) { // nothing new to keep
+        state.seen = currentRev;
+        return;
+      }
+      if (current !== null && currentRev !== state.seen) {
+        if (state.conflict !== currentRev) { // another tab wrote since this one read: ask once
+          state.conflict = currentRev;
+          setTriggerValue("conflict", { device: current });
+        }
+        return;
+      }
+      const rev = newRevision();
+      local.setItem(DEVICE, record(data, rev));
+      state.seen = rev;
+    }
+  } catch (err) {
+    // quota exceeded or storage revoked mid-session: the page keeps working without it
+  }
+}
