@@ -89,6 +89,10 @@ def _on_conflict() -> None:
         st.session_state[CONFLICT] = conflict.get("device")
 
 
+def _on_reconnected() -> None:
+    """The page is connected again (to a new session, if the server changed): the run it asked for is all."""
+
+
 def _bump(key: str) -> None:
     st.session_state[key] = int(st.session_state.get(key, 0)) + 1
 
@@ -183,4 +187,5 @@ def keep_in_browser(page_id: str) -> None:
         "adopt_rev": adopt_rev,
     }
     with st.container(key="nt_store_box"):
-        _bridge()(key=KEY, data=data, on_loaded_change=_on_loaded, on_conflict_change=_on_conflict, height="content")
+        _bridge()(key=KEY, data=data, on_loaded_change=_on_loaded, on_conflict_change=_on_conflict,
+                  on_reconnected_change=_on_reconnected, height="content")

@@ -290,17 +290,13 @@ def test_killing_the_replica_of_a_session_moves_it_to_the_other(cluster: Cluster
         other = served_by(cluster, pg)
         assert other != holder and other in {f"127.0.0.1:{p}" for p in cluster.replica_ports}
 
-        # Reconnected, the page still shows what the dead replica drew; the new replica's session
-        # starts with the next interaction. That first interaction is a page switch, not a map
-        # click: a click that starts a session is dropped (the map reads its event from
-        # st.session_state before st.plotly_chart has registered the widget in that session).
-        sidebar_to(pg, "results")
-        pg.locator(".js-plotly-plot").first.wait_for(timeout=60_000)
+        # Reconnected, the page asks the new replica for a run at once (browser_store.js), and
+        # the new session restores this tab's answers before anything is clicked.
+        pg.get_by_text("Restored your answers from this browser tab", exact=False).first.wait_for(timeout=60_000)
+        wait_idle(pg)
         assert_no_exception(pg)
-        # The answers kept in this tab's browser storage came back on the other replica.
-        pg.get_by_text("Restored your answers from this browser tab", exact=False).first.wait_for(timeout=30_000)
-        sidebar_to(pg, "where")
         assert "Left outer shin (5/10)" in main_text(pg), "the answer given before the failover is gone"
+        # The first click on the other replica counts.
         click_map(pg, "back", "calf", "right", "Right calf (5/10)")
         assert "Left outer shin (5/10)" in main_text(pg)
         assert served_by(cluster, pg) == other

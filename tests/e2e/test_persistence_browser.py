@@ -114,11 +114,12 @@ def test_a_new_server_process_mid_flow_restores_the_answers(context: Any) -> Non
         sidebar_to(pg, "sign3")
         first.stop()
         second.start()
-        # The page reconnects by itself; its new session starts with the next interaction.
-        pg.wait_for_timeout(3000)
-        sidebar_to(pg, "sign4")
+        # The page reconnects by itself and its new session restores the answers at once,
+        # before any click (so no click is lost to the new session).
         restored_note(pg)
         wait_stored(pg, expected(answers))
+        assert pg.url.endswith("/sign3")
+        sidebar_to(pg, "sign4")
         assert pg.url.endswith("/sign4")
         sidebar_to(pg, "journal")
         assert "3 check-ins" in pg.locator('[data-testid="stMain"]').inner_text().replace("\u200b", "")

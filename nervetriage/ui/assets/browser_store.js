@@ -73,6 +73,23 @@ export default function (component) {
   const state = window.__ntStore || (window.__ntStore = { session: null, seen: null, clear: 0, force: 0, adopt: 0, conflict: null, answers: null, page: null, remember: false });
   const session = area("sessionStorage");
   const local = area("localStorage");
+  state.trigger = setTriggerValue;
+  if (!state.watching) {
+    // After the connection drops and comes back (a restarted server, another replica),
+    // Streamlit's new session would only start with the next click, and lose that click.
+    // Asking for a run as soon as the page is connected again lets the new session read
+    // this tab's answers first.
+    const app = document.querySelector('[data-testid="stApp"]');
+    if (app) {
+      state.watching = true;
+      let connected = app.getAttribute("data-test-connection-state") === "CONNECTED";
+      new MutationObserver(() => {
+        const now = app.getAttribute("data-test-connection-state") === "CONNECTED";
+        if (now && !connected && state.trigger) state.trigger("reconnected", Date.now());
+        connected = now;
+      }).observe(app, { attributes: true, attributeFilter: ["data-test-connection-state"] });
+    }
+  }
 
   if (!data) return;
   if (state.session !== data.session) { // a new page load, or a new server session after a reconnect
