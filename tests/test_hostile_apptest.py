@@ -156,10 +156,10 @@ def test_every_hostile_sample_stays_text_on_every_path() -> None:
         assert_no_more_links(error_paths(strings), errors)
 
 
-@settings(max_examples=100, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=50, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(hostile_texts(), min_size=16, max_size=16))
 def test_generated_hostile_text_stays_text_on_every_path(strings: list[str]) -> None:
-    """A hundred examples of sixteen strings (1,600 in all), each through every path above."""
+    """Fifty examples of sixteen strings (800 in all), each through every path above; bench/bench_hostile.py runs more."""
     pages, errors = baseline()
     assert_no_more_links(walk_pages(answers_with(strings), strings), pages)
     assert_no_more_links(error_paths(strings), errors)
