@@ -142,8 +142,7 @@ def offer_answers(incoming: Answers, source: Source, *, name: str = "", then_res
 def _must_ask(current: Answers, incoming: Answers, source: Source) -> bool:
     if source == "clinic":  # it adds to the person's answers: ask only if it would change one
         return not keeps_answers(current, incoming)
-    # the day a link or file was sent is not an answer: reopening one's own file asks nothing
-    return has_answers(current) and incoming.model_copy(update={"dated": current.dated}) != current
+    return has_answers(current) and incoming != current
 
 
 def opened_from_link() -> bool:
