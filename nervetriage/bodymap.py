@@ -42,6 +42,7 @@ from nervetriage.models import Answers, Assessment, RegionPain
 __all__ = [
     "INTENSITY_STOPS",
     "NERVE_COLOURS",
+    "UNRATED_FILL",
     "VIEWS",
     "ClickTarget",
     "CoursePiece",
@@ -103,10 +104,16 @@ SITE_FILL = "#9e9e9e"
 SPINE = "#4d4d4d"
 CRIMP = "#000000"
 DEFAULT_INTENSITY = 5
+#: A marked area nobody has rated yet (a clinic marked it): a light blue-grey, outside the
+#: yellow-to-red pain scale, so it claims no strength.
+UNRATED_FILL = "#cfd8dc"
+UNRATED_LEGEND = "Marked, not rated yet"
 
 
-def intensity_colour(intensity: int) -> str:
-    """The pain shade for 0-10 (pale yellow to dark red)."""
+def intensity_colour(intensity: int | None) -> str:
+    """The pain shade for 0-10 (pale yellow to dark red); an unrated area (None) gets ``UNRATED_FILL``."""
+    if intensity is None:
+        return UNRATED_FILL
     t = min(max(intensity, 0), 10) / 10 * (len(INTENSITY_STOPS) - 1)
     i = min(int(t), len(INTENSITY_STOPS) - 2)
     f = t - i
@@ -266,9 +273,16 @@ def region_label(region_id: str, side: str | None) -> str:
     return f"{_side_word(side)} {label[0].lower()}{label[1:]}"
 
 
+def _pain_label(pain: RegionPain) -> str:
+    """'Left heel (7/10)'; an area a clinic marked says so, and one not rated yet says that."""
+    strength = "not rated yet" if pain.intensity is None else f"{pain.intensity}/10"
+    clinic = ", marked by the clinic" if pain.from_clinic else ""
+    return f"{region_label(pain.region, pain.side)} ({strength}{clinic})"
+
+
 def selected_labels(answers: Answers) -> list[str]:
     """A plain-text list of what is selected, for the accessible list next to the map."""
-    out = [f"{region_label(r.region, r.side)} ({r.intensity}/10)" for r in answers.regions]
+    out = [_pain_label(r) for r in answers.regions]
     for s in answers.sites:
         if s.pain or s.stiffness:
             what = " and ".join(w for w, on in (("painful", s.pain), ("stiff", s.stiffness)) if on)
@@ -347,7 +361,8 @@ def parse_click(point: Mapping[str, Any]) -> Target | None:
 def apply_click(answers: Answers, target: Target) -> Answers:
     """Toggle what was clicked, returning new answers.
 
-    - a region side not chosen: added at intensity 5 (a chosen other side stays as it is);
+    - a region side not chosen: added at intensity 5, as the person's own (a chosen other
+      side stays as it is);
     - a region side already chosen: removed;
     - a region chosen as "both": clicking one side leaves only the other side, same intensity;
     - a site: toggled as painful (clicking a site already reported stiff or painful clears it).
@@ -523,12 +538,17 @@ def _base(views: Sequence[View]) -> Drawing:
     return drawing
 
 
-def _region_shapes(answers: Answers) -> dict[tuple[str, str], int]:
-    """(region id, person side) -> intensity, with "both" split into left and right."""
-    chosen: dict[tuple[str, str], int] = {}
+def _region_shapes(answers: Answers) -> dict[tuple[str, str], int | None]:
+    """(region id, person side) -> intensity, with "both" split into left and right.
+
+    None: marked but not rated (a clinic's mark); a rating for the same side wins over it.
+    """
+    chosen: dict[tuple[str, str], int | None] = {}
     for r in answers.regions:
         for side in ("left", "right") if r.side == "both" else (r.side,):
-            chosen[(r.region, side)] = max(chosen.get((r.region, side), 0), r.intensity)
+            key = (r.region, side)
+            ratings = [i for i in (chosen.get(key), r.intensity) if i is not None]
+            chosen[key] = max(ratings) if ratings else None
     return chosen
 
 
@@ -540,7 +560,7 @@ def _outline(drawing: Drawing) -> None:
 
 
 def selection_drawing(answers: Answers, views: Sequence[View] = VIEWS) -> Drawing:
-    """The clickable map: all regions outlined, the chosen ones shaded by intensity."""
+    """The clickable map: all regions outlined, the chosen ones shaded by intensity (unrated ones grey-blue)."""
     drawing = _base(views)
     chosen = _region_shapes(answers)
     sites = {s.site for s in answers.sites if s.pain or s.stiffness}
@@ -587,13 +607,16 @@ def results_drawing(answers: Answers, assessment: Assessment, dermatomes: bool =
         for poly in _view(view).polygons:
             key = (poly.id, poly.side or "")
             if poly.kind == "region" and key in chosen:
+                rated = chosen[key] is not None
                 drawing.shapes.append(
                     Shape(view, poly.points, "pain", fill=intensity_colour(chosen[key]), fill_opacity=0.85,
-                          line="#b35806", width=0.8, group="pain")
+                          line="#b35806", width=0.8, group="pain" if rated else "unrated")
                 )
     _outline(drawing)
-    if chosen:
+    if any(level is not None for level in chosen.values()):
         drawing.legend.append(LegendEntry("pain", "Where it hurts (darker = stronger)", intensity_colour(7), "fill"))
+    if any(level is None for level in chosen.values()):
+        drawing.legend.append(LegendEntry("unrated", UNRATED_LEGEND, UNRATED_FILL, "fill"))
 
     # the spine: every nerve here starts from it; crimps sit on it
     site_landmarks = {s.id: s.landmark for s in content.sites}
@@ -865,7 +888,9 @@ def _click_trace(views: Sequence[View], answers: Answers) -> dict[str, Any]:
     hover = []
     for t in targets:
         if t.target.kind == "region" and (t.target.id, t.target.side) in chosen:
-            hover.append(f"{t.label}: {chosen[(t.target.id, t.target.side or '')]}/10 (click to remove)")
+            level = chosen[(t.target.id, t.target.side or "")]
+            strength = "not rated yet" if level is None else f"{level}/10"
+            hover.append(f"{t.label}: {strength} (click to remove)")
         elif t.target.kind == "site":
             hover.append(f"{t.label}, along the nerve" + (" (click to remove)" if t.target.id in sites else ""))
         else:

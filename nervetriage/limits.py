@@ -27,6 +27,7 @@ from nervetriage.content import load_content
 from nervetriage.journal import MAX_CSV_BYTES, entries_to_csv
 from nervetriage.models import (
     EARLIEST_JOURNAL_DATE,
+    MAX_CONTACT_CHARS,
     Answers,
     Duration,
     Imaging,
@@ -128,6 +129,12 @@ def widest_text(path: str, serialise: Serialiser) -> str:
     return best
 
 
+def longest_contact() -> str:
+    """The longest contact address the schema takes: a 64-character local part and a domain that fills 254."""
+    domain = "b" * 63 + "." + "c" * 63 + "." + "d" * (MAX_CONTACT_CHARS - 64 - 1 - 128)
+    return "a" * 64 + "@" + domain
+
+
 def worst_case_answers(serialise: Serialiser = answers_file_bytes, journal_entries: int | None = None) -> Answers:
     """The largest answers the schema allows, as ``serialise`` measures them.
 
@@ -165,7 +172,9 @@ def worst_case_answers(serialise: Serialiser = answers_file_bytes, journal_entri
     # Unset booleans are None, so False ("false") is their widest answer; those that
     # default to False are only written when True.
     data: dict[str, Any] = {
-        "regions": [{"region": r, "side": s, "intensity": 10} for r, s in pairs[: _max_length(Answers, "regions")]],
+        # an unrated clinic mark ("intensity": null, "from_clinic": true) is a region's widest form
+        "regions": [{"region": r, "side": s, "intensity": None, "from_clinic": True}
+                    for r, s in pairs[: _max_length(Answers, "regions")]],
         "sites": [{"site": site, "stiffness": True, "pain": True} for site in get_args(Site)],
         "duration": _longest(Duration),
         "onset": _longest(Onset),
@@ -205,7 +214,10 @@ def worst_case_answers(serialise: Serialiser = answers_file_bytes, journal_entri
         "red_flags": flags,
         "mimics": mimics,
         "note": text("note"),
-        "origin": {"example": text("origin.example"), "clinic": text("origin.clinic"), "clinic_note": text("origin.clinic_note")},
+        "client": text("client"),
+        "dated": EARLIEST_JOURNAL_DATE.isoformat(),
+        "origin": {"example": text("origin.example"), "clinic": text("origin.clinic"), "clinic_note": text("origin.clinic_note"),
+                   "contact": longest_contact()},
         "journal": journal,
     }
     return Answers.model_validate(data)

@@ -16,10 +16,12 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_valida
 
 from nervetriage.safetext import excerpt
 
-SCHEMA_VERSION: Literal[2] = 2
-# Version 2 only added fields and options, so a version-1 payload is a valid version-2 one
-# once its version number is raised (see ``migrate_answers``).
-KNOWN_VERSIONS: frozenset[int] = frozenset({1, 2})
+SCHEMA_VERSION: Literal[3] = 3
+# Versions 2 and 3 only added fields and options (3: the client's name or initials, a
+# clinic's contact address, regions a clinic marked and not yet rated, the day they were
+# sent), so an older payload
+# is a valid current one once its version number is raised (see ``migrate_answers``).
+KNOWN_VERSIONS: frozenset[int] = frozenset({1, 2, 3})
 
 Side = Literal["left", "right", "both"]
 Duration = Literal["under_2_weeks", "2_to_6_weeks", "6_to_12_weeks", "3_to_12_months", "over_a_year"]
@@ -84,6 +86,12 @@ def clean_free_text(value: Any) -> Any:
     return _CONTROLS.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
 
 
+def one_line(value: Any) -> Any:
+    """Free text for a one-line field (a name): control characters dropped, line breaks made spaces."""
+    cleaned = clean_free_text(value)
+    return " ".join(cleaned.split()) if isinstance(cleaned, str) else cleaned
+
+
 # Free text a person typed; the length limit applies once it is cleaned. (The validator
 # comes last so it runs first, and the limit stays the string's own, with its own message.)
 ShortText = Annotated[str, Field(max_length=500), BeforeValidator(clean_free_text)]
@@ -98,6 +106,28 @@ EARLIEST_JOURNAL_DATE = dt.date(1990, 1, 1)
 def latest_journal_date() -> dt.date:
     """The latest date a check-in may carry: tomorrow, by the server's clock."""
     return dt.date.today() + dt.timedelta(days=1)
+
+
+MAX_CONTACT_CHARS = 254  # the longest address SMTP carries (RFC 5321)
+MAX_CLIENT_CHARS = 40
+# A plain email address: a dot-atom local part of the characters mail providers accept, and
+# a domain of letter-digit-hyphen labels ending in a letter label (no IP literals, no quoted
+# local parts). Nothing here can end a mailto: address or start a header (no ?, &, %, =,
+# space, comma, quote or line break), so the address is safe in a mailto: link as it is.
+_EMAIL = re.compile(
+    r"^[A-Za-z0-9_+-]+(?:\.[A-Za-z0-9_+-]+)*"
+    r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$"
+)
+
+
+def check_contact(value: str) -> str:
+    """``value`` as a contact address (trimmed), or ValueError saying what is wrong."""
+    address = value.strip()
+    if len(address) > MAX_CONTACT_CHARS:
+        raise ValueError(f"an email address has at most {MAX_CONTACT_CHARS} characters")
+    if not _EMAIL.fullmatch(address) or len(address.split("@", 1)[0]) > 64:
+        raise ValueError("the contact must be a plain email address, such as name@clinic.example")
+    return address
 
 
 URGENCY_ORDER: dict[str, int] = {"none": 0, "professional": 1, "urgent": 2, "emergency": 3}
@@ -131,11 +161,16 @@ class _Strict(BaseModel):
 
 
 class RegionPain(_Strict):
-    """One painful area: a region id from content/regions.yaml, a side and 0-10 intensity."""
+    """One painful area: a region id from content/regions.yaml, a side and 0-10 intensity.
+
+    ``intensity`` is None while the person has not rated it: an area a clinic marked in
+    advance (``from_clinic``) arrives unrated, so no strength is claimed that nobody gave.
+    """
 
     region: str = Field(max_length=60, json_schema_extra=_region_enum)
     side: Side
-    intensity: Intensity = 5
+    intensity: Intensity | None = 5
+    from_clinic: bool = False
 
     @field_validator("region")
     @classmethod
@@ -271,6 +306,13 @@ class Origin(_Strict):
     example: Annotated[str, BeforeValidator(clean_free_text), Field(max_length=60)] | None = None
     clinic: Annotated[str, BeforeValidator(clean_free_text), Field(max_length=80)] | None = None
     clinic_note: Annotated[str, BeforeValidator(clean_free_text), Field(max_length=500)] | None = None
+    # Where the client may send the result back: an email address, checked by ``check_contact``.
+    contact: Annotated[str, BeforeValidator(clean_free_text), Field(max_length=MAX_CONTACT_CHARS)] | None = None
+
+    @field_validator("contact")
+    @classmethod
+    def _contact_is_an_address(cls, value: str | None) -> str | None:
+        return None if value is None or not value else check_contact(value)
 
 
 class JournalEntry(_Strict):
@@ -307,11 +349,13 @@ class JournalEntry(_Strict):
 def migrate_answers(data: Any) -> Any:
     """Bring an older answers payload up to the current version (links and files both use it).
 
-    Version 1 -> 2: every version-1 field and option still exists; only the number changes.
-    A payload without a version is read as the current one. Unknown versions are left as
-    they are, so validation names them.
+    Versions 1 and 2 -> 3: every older field and option still exists with the same meaning
+    (a region without an intensity was, and is, rated 5), so only the number changes. A
+    payload without a version is read as the current one. Unknown versions are left as they
+    are, so validation names them.
     """
-    if isinstance(data, dict) and data.get("version") == 1 and not isinstance(data.get("version"), bool):
+    version = data.get("version") if isinstance(data, dict) else None
+    if isinstance(version, int) and not isinstance(version, bool) and version in KNOWN_VERSIONS and version < SCHEMA_VERSION:
         return {**data, "version": SCHEMA_VERSION}
     return data
 
@@ -319,7 +363,7 @@ def migrate_answers(data: Any) -> Any:
 class Answers(_Strict):
     """Everything the person told us. The one source of truth for pages, links and files."""
 
-    version: Literal[2] = SCHEMA_VERSION
+    version: Literal[3] = SCHEMA_VERSION
     regions: list[RegionPain] = Field(default_factory=list, max_length=80)
     sites: list[SiteReport] = Field(default_factory=list, max_length=5)
     duration: Duration | None = None
@@ -336,6 +380,11 @@ class Answers(_Strict):
     red_flags: list[FlagId] | None = Field(default=None, max_length=60)
     mimics: list[MimicId] | None = Field(default=None, max_length=60)
     note: ShortText = ""
+    # The client's name or initials, if they choose to give them (for the clinic's records).
+    client: Annotated[str, Field(max_length=MAX_CLIENT_CHARS), BeforeValidator(one_line)] = ""
+    # The day these answers were sent on (stamped on a results link, an answers file or a PDF),
+    # so the clinician sees when the client answered, not when the link was opened.
+    dated: dt.date | None = None
     origin: Origin | None = None
     journal: list[JournalEntry] = Field(default_factory=list, max_length=520)
 
@@ -343,6 +392,13 @@ class Answers(_Strict):
     @classmethod
     def _migrate(cls, data: Any) -> Any:
         return migrate_answers(data)
+
+    @field_validator("dated")
+    @classmethod
+    def _sane_dated(cls, value: dt.date | None) -> dt.date | None:
+        if value is not None and not EARLIEST_JOURNAL_DATE <= value <= latest_journal_date():
+            raise ValueError(f"the date sent, {value.isoformat()}, is not between 1990 and tomorrow")
+        return value
 
     @field_validator("regions")
     @classmethod

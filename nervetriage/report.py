@@ -22,7 +22,7 @@ from fpdf import FPDF, FontFace, XPos, YPos
 from fpdf.enums import MethodReturnValue
 
 from nervetriage.content import Content, load_content
-from nervetriage.models import Answers, Assessment
+from nervetriage.models import Answers, Assessment, RegionPain
 from nervetriage.safetext import visible
 from nervetriage.ui_text import load_ui_text
 from nervetriage.urgent import emergency_number, urgent_flags
@@ -49,6 +49,9 @@ MAX_MAP_H = 112.0
 JOURNAL_ROWS = 8  # the latest weeks; the trend line summarises all of them
 LEVEL_WORDS = {"emergency": "EMERGENCY", "urgent": "URGENT", "professional": "CHECK FIRST"}
 SIDE_WORDS = {"left": "left", "right": "right", "both": "both sides"}
+HEADING_H = 9.5  # mm a ``heading`` takes: space above, the line, the rule and space below
+NOT_RATED_CLINIC = "not rated (marked by the clinic)"
+NOT_RATED = "not rated"
 
 DISCLAIMER = (
     "NerveTriage is a self-assessment screen, not a diagnosis or a medical device. It weighs the six signs of nerve-related "
@@ -124,6 +127,11 @@ def _clean(text: str) -> str:
     return visible(text)
 
 
+def _one_line(text: str) -> str:
+    """Typed text for a one-line place (a name in a header): ``_clean``, and white space folded."""
+    return " ".join(visible(text, keep_newlines=False).split())
+
+
 GENERIC_REASON = ": a usual source of nerve pain here."
 
 
@@ -133,6 +141,13 @@ def _nerve_lines(reasons: list[str]) -> list[str]:
     specific = [r for r in reasons if not r.endswith(GENERIC_REASON)]
     lines = [f"Usual source of pain in: {', '.join(g.lower() for g in generic)}."] if generic else []
     return lines + specific
+
+
+def _strength(region: RegionPain) -> str:
+    """'7/10', or what an area the clinic marked says until it is rated."""
+    if region.intensity is not None:
+        return f"{region.intensity}/10"
+    return NOT_RATED_CLINIC if region.from_clinic else NOT_RATED
 
 
 def _first_sentence(text: str) -> str:
@@ -161,20 +176,23 @@ def _points(value: float) -> str:
 # --------------------------------------------------------------------------- writer
 
 
-class _Report:
-    """Lays the report out top to bottom on A4."""
+class _Writer:
+    """An A4 page writer with the pieces both PDFs share: fonts, paragraphs, headings, panels
+    and the body map. ``pdf`` is the FPDF to draw on (its ``header`` and ``footer`` frame
+    every page), a fresh ``_Pdf`` when not given; ``bottom`` is the bottom margin."""
 
-    def __init__(self, answers: Answers, assessment: Assessment, content: Content, today: dt.date) -> None:
+    def __init__(self, answers: Answers, assessment: Assessment, content: Content, today: dt.date,
+                 pdf: FPDF | None = None, title: str = "NerveTriage self-assessment report", bottom: float = 13.5) -> None:
         self.answers = answers
         self.a = assessment
         self.content = content
         self.today = today
-        pdf = _Pdf(orientation="P", unit="mm", format="A4")
+        pdf = pdf or _Pdf(orientation="P", unit="mm", format="A4")
         pdf.set_margins(14, 12, 14)
-        pdf.set_auto_page_break(auto=True, margin=13.5)
+        pdf.set_auto_page_break(auto=True, margin=bottom)
         pdf.add_font(FONT, "", str(FONT_DIR / "DejaVuSans.ttf"))
         pdf.add_font(FONT, "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
-        pdf.set_title("NerveTriage self-assessment report")
+        pdf.set_title(title)
         pdf.set_author("NerveTriage")
         pdf.set_creator("NerveTriage")
         pdf.set_creation_date(dt.datetime.combine(today, dt.time(12, 0), tzinfo=dt.UTC))
@@ -251,6 +269,107 @@ class _Report:
         del contents[before:]
         contents[:0] = drawn
 
+    def _body_map(self, x: float, y: float, w: float, h: float, max_nerves: int = 4,
+                  legend: dict[str, str] | None = None) -> dict[str, RGB]:
+        """Front and back outlines, painful regions shaded, suspected nerves' courses drawn.
+
+        Renders the body map's own ``Drawing`` (the one the app's figure is built from) with
+        fpdf2 lines and polygons: no browser, no image export. Returns the nerve colours by
+        nerve id so the list beside the map can use the same ones. ``legend``: other words
+        for legend rows, by legend group (the clinician's PDF speaks of "the client").
+        """
+        from nervetriage import bodymap
+
+        drawing = bodymap.results_drawing(self.answers, self.a, max_nerves=max_nerves)
+        offsets = bodymap.view_offsets(drawing.views)
+        xs: list[float] = []
+        ys: list[float] = []
+        for view in drawing.views:
+            x0, x1, y0, y1 = bodymap.view_bounds(view)
+            xs += [x0 + offsets[view], x1 + offsets[view]]
+            ys += [y0 - 6, y1 + 10]  # room for the soles' caption and the view titles
+        legend_h = 4.0 * sum(1 for e in drawing.legend if not e.group.startswith("nerve:")) + 1
+        map_h = h - legend_h
+        scale = min(w / (max(xs) - min(xs)), map_h / (max(ys) - min(ys)))
+        left = x + (w - (max(xs) - min(xs)) * scale) / 2 - min(xs) * scale
+        top = y + max(ys) * scale
+
+        def to_pdf(view: str, px: float, py: float) -> tuple[float, float]:
+            return left + (px + offsets[view]) * scale, top - py * scale  # type: ignore[index]
+
+        pdf = self.pdf
+        stroke = 0.12  # mm of PDF line per pixel of the app's figure line
+        for shape in drawing.shapes:
+            points = [to_pdf(shape.view, px, py) for px, py in shape.points]
+            closed = len(points) > 2 and shape.points[0] == shape.points[-1]
+            opacity = shape.fill_opacity if shape.fill and closed and shape.fill_opacity < 1 else None
+            with pdf.local_context(**({"fill_opacity": opacity} if opacity is not None else {})):
+                style = ""
+                if shape.fill and closed:
+                    pdf.set_fill_color(*_rgb(shape.fill))
+                    style += "F"
+                if shape.line:
+                    pdf.set_draw_color(*_rgb(shape.line))
+                    pdf.set_line_width(max(shape.width * stroke, 0.1))
+                    if shape.dash != "solid":
+                        dash = 0.35 if shape.dash == "dot" else 1.2
+                        pdf.set_dash_pattern(dash=dash, gap=0.6)
+                    style = "D" + style
+                if not style:
+                    continue
+                if closed:
+                    pdf.polygon(points, style=style)
+                else:
+                    pdf.polyline(points)
+        for mark in drawing.marks:
+            cx, cy = to_pdf(mark.view, mark.x, mark.y)
+            r = 1.1
+            with pdf.local_context():
+                pdf.set_draw_color(*_rgb(mark.colour))
+                pdf.set_line_width(0.45)
+                pdf.line(cx - r, cy - r, cx + r, cy + r)
+                pdf.line(cx - r, cy + r, cx + r, cy - r)
+        for text in drawing.texts:
+            tx, ty = to_pdf(text.view, text.x, text.y)
+            size = max(text.size * 0.55, 5.0)
+            self.font(size, text.bold, _rgb(text.colour))
+            width = pdf.get_string_width(text.text)
+            pdf.text(tx - width / 2, ty + size * 0.35 * 0.3528, text.text)
+        if drawing.message:
+            self.font(7.5, False, MUTED)
+            pdf.set_xy(x, y + map_h / 2)
+            pdf.cell(w, 4, drawing.message, align="C")
+        # legend rows for everything but the nerves (the list beside the map names those)
+        ly = y + map_h + 1
+        for entry in drawing.legend:
+            if entry.group.startswith("nerve:"):
+                continue
+            colour = _rgb(entry.colour)
+            with pdf.local_context():
+                if entry.kind == "fill":
+                    pdf.set_fill_color(*colour)
+                    pdf.set_draw_color(179, 88, 6)
+                    pdf.set_line_width(0.15)
+                    pdf.rect(x + 1, ly + 0.6, 4, 2.4, style="DF")
+                elif entry.kind == "marker":
+                    pdf.set_draw_color(*colour)
+                    pdf.set_line_width(0.4)
+                    pdf.line(x + 2, ly + 0.7, x + 4, ly + 2.9)
+                    pdf.line(x + 2, ly + 2.9, x + 4, ly + 0.7)
+                else:
+                    pdf.set_draw_color(*colour)
+                    pdf.set_line_width(0.5)
+                    pdf.line(x + 1, ly + 1.8, x + 5, ly + 1.8)
+            self.font(7, False, MUTED)
+            pdf.set_xy(x + 6.5, ly)
+            pdf.cell(w - 6.5, 3.6, (legend or {}).get(entry.group, entry.label))
+            ly += 4.0
+        return {e.group.removeprefix("nerve:"): _rgb(e.colour) for e in drawing.legend if e.group.startswith("nerve:")}
+
+
+class _Report(_Writer):
+    """Lays the runner's report out top to bottom on A4."""
+
     # ------------------------------------------------------------------ sections
 
     def header(self) -> None:
@@ -261,6 +380,8 @@ class _Report:
         pdf.cell(0, 8, f"{self.today:%d %B %Y}".lstrip("0"), align="R", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.para("Self-assessment screen for nerve-related running pain, based on the six signs in Joe Uhan's iRunFar article.",
                   8, colour=MUTED)
+        if self.answers.client:
+            self.para(f"Runner: {_one_line(self.answers.client)}", 9, True)
         pdf.ln(1)
         origin = self.answers.origin
         if origin and origin.example:
@@ -353,13 +474,29 @@ class _Report:
             return " ".join(reasons) or "—"
         return " ".join(f"{f.reason} [{_points(f.points)}]" for f in found)
 
+    def _row_height(self, cells: list[tuple[str, float, bool]], size: float = 8, line: float = 3.9,
+                    pad: tuple[float, float] = (1.1, 1.2)) -> float:
+        """How tall a table row of (text, column width, bold) cells will be (fpdf2 never splits a row)."""
+        return max(self.para_height(text, size, bold, h=line, w=width - 2 * pad[1]) for text, width, bold in cells) + 2 * pad[0]
+
+    def _heading_with(self, text: str, below: float) -> None:
+        """A heading kept on one page with the first ``below`` mm under it (a note and a table's first rows)."""
+        self.ensure_space(HEADING_H + below)
+        self.heading(text)
+
     def signs(self) -> None:
-        self.heading("The six signs")
+        widths = (8, 52, 22, self.width - 82)
+        note = POINTS_NOTE.format(prior=round(100 * self.a.prior))
+        first = self.a.signs[0] if self.a.signs else None
+        below = self.para_height(note, 7.5, h=3.4) + 0.5 + self._row_height([("Points", widths[2], True)], 7.5)
+        if first is not None:
+            text = self._sign_text(first.number, first.reasons) if first.answered else "Not answered."
+            below += self._row_height([(first.title, widths[1], True), (text, widths[3], False)])
+        self._heading_with("The six signs", below)
         pdf = self.pdf
-        self.para(POINTS_NOTE.format(prior=round(100 * self.a.prior)), 7.5, colour=MUTED, h=3.4)
+        self.para(note, 7.5, colour=MUTED, h=3.4)
         pdf.ln(0.5)
         self.font(8)
-        widths = (8, 52, 22, self.width - 82)
         heading_style = FontFace(emphasis="BOLD", color=MUTED, fill_color=(255, 255, 255), size_pt=7.5)
         with pdf.table(
             col_widths=widths,
@@ -390,7 +527,9 @@ class _Report:
         items = [*self.a.modifiers, *self.a.counter_evidence]
         if not items:
             return
-        self.heading("Other findings and counter-evidence")
+        first = items[0]
+        self._heading_with("Other findings and counter-evidence", self._row_height(
+            [(f"against: {first.label}", 52, True), ("+00.0 (LR 0.00)", 22, False), (first.reason, self.width - 74, False)]))
         lrs = {f.id: f.lr for f in self.a.findings}
         with self.pdf.table(
             col_widths=(52, 22, self.width - 74),
@@ -440,109 +579,15 @@ class _Report:
         pdf.set_left_margin(left)
         pdf.set_xy(left, bottom + 1)
 
-    def _body_map(self, x: float, y: float, w: float, h: float, max_nerves: int = 4) -> dict[str, RGB]:
-        """Front and back outlines, painful regions shaded, suspected nerves' courses drawn.
-
-        Renders the body map's own ``Drawing`` (the one the app's figure is built from) with
-        fpdf2 lines and polygons: no browser, no image export. Returns the nerve colours by
-        nerve id so the list beside the map can use the same ones.
-        """
-        from nervetriage import bodymap
-
-        drawing = bodymap.results_drawing(self.answers, self.a, max_nerves=max_nerves)
-        offsets = bodymap.view_offsets(drawing.views)
-        xs: list[float] = []
-        ys: list[float] = []
-        for view in drawing.views:
-            x0, x1, y0, y1 = bodymap.view_bounds(view)
-            xs += [x0 + offsets[view], x1 + offsets[view]]
-            ys += [y0 - 6, y1 + 10]  # room for the soles' caption and the view titles
-        legend_h = 4.0 * sum(1 for e in drawing.legend if not e.group.startswith("nerve:")) + 1
-        map_h = h - legend_h
-        scale = min(w / (max(xs) - min(xs)), map_h / (max(ys) - min(ys)))
-        left = x + (w - (max(xs) - min(xs)) * scale) / 2 - min(xs) * scale
-        top = y + max(ys) * scale
-
-        def to_pdf(view: str, px: float, py: float) -> tuple[float, float]:
-            return left + (px + offsets[view]) * scale, top - py * scale  # type: ignore[index]
-
-        pdf = self.pdf
-        stroke = 0.12  # mm of PDF line per pixel of the app's figure line
-        for shape in drawing.shapes:
-            points = [to_pdf(shape.view, px, py) for px, py in shape.points]
-            closed = len(points) > 2 and shape.points[0] == shape.points[-1]
-            opacity = shape.fill_opacity if shape.fill and closed and shape.fill_opacity < 1 else None
-            with pdf.local_context(**({"fill_opacity": opacity} if opacity is not None else {})):
-                style = ""
-                if shape.fill and closed:
-                    pdf.set_fill_color(*_rgb(shape.fill))
-                    style += "F"
-                if shape.line:
-                    pdf.set_draw_color(*_rgb(shape.line))
-                    pdf.set_line_width(max(shape.width * stroke, 0.1))
-                    if shape.dash != "solid":
-                        dash = 0.35 if shape.dash == "dot" else 1.2
-                        pdf.set_dash_pattern(dash=dash, gap=0.6)
-                    style = "D" + style
-                if not style:
-                    continue
-                if closed:
-                    pdf.polygon(points, style=style)
-                else:
-                    pdf.polyline(points)
-        for mark in drawing.marks:
-            cx, cy = to_pdf(mark.view, mark.x, mark.y)
-            r = 1.1
-            with pdf.local_context():
-                pdf.set_draw_color(*_rgb(mark.colour))
-                pdf.set_line_width(0.45)
-                pdf.line(cx - r, cy - r, cx + r, cy + r)
-                pdf.line(cx - r, cy + r, cx + r, cy - r)
-        for text in drawing.texts:
-            tx, ty = to_pdf(text.view, text.x, text.y)
-            size = max(text.size * 0.55, 5.0)
-            self.font(size, text.bold, _rgb(text.colour))
-            width = pdf.get_string_width(text.text)
-            pdf.text(tx - width / 2, ty + size * 0.35 * 0.3528, text.text)
-        if drawing.message:
-            self.font(7.5, False, MUTED)
-            pdf.set_xy(x, y + map_h / 2)
-            pdf.cell(w, 4, drawing.message, align="C")
-        # legend rows for everything but the nerves (the list beside the map names those)
-        ly = y + map_h + 1
-        for entry in drawing.legend:
-            if entry.group.startswith("nerve:"):
-                continue
-            colour = _rgb(entry.colour)
-            with pdf.local_context():
-                if entry.kind == "fill":
-                    pdf.set_fill_color(*colour)
-                    pdf.set_draw_color(179, 88, 6)
-                    pdf.set_line_width(0.15)
-                    pdf.rect(x + 1, ly + 0.6, 4, 2.4, style="DF")
-                elif entry.kind == "marker":
-                    pdf.set_draw_color(*colour)
-                    pdf.set_line_width(0.4)
-                    pdf.line(x + 2, ly + 0.7, x + 4, ly + 2.9)
-                    pdf.line(x + 2, ly + 2.9, x + 4, ly + 0.7)
-                else:
-                    pdf.set_draw_color(*colour)
-                    pdf.set_line_width(0.5)
-                    pdf.line(x + 1, ly + 1.8, x + 5, ly + 1.8)
-            self.font(7, False, MUTED)
-            pdf.set_xy(x + 6.5, ly)
-            pdf.cell(w - 6.5, 3.6, entry.label)
-            ly += 4.0
-        return {e.group.removeprefix("nerve:"): _rgb(e.colour) for e in drawing.legend if e.group.startswith("nerve:")}
-
     def _regions_and_nerves(self, col: float, colours: dict[str, RGB], nerves: bool = True) -> None:
         pdf = self.pdf
         labels = {r.id: r.label for r in self.content.regions}
         self.font(8, True, MUTED)
         pdf.cell(col, 4, "PAINFUL AREAS", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         if self.answers.regions:
-            for r in sorted(self.answers.regions, key=lambda r: -r.intensity):
-                self.para(f"• {labels.get(r.region, r.region)} – {SIDE_WORDS[r.side]}, {r.intensity}/10", 8.5, w=col)
+            # strongest first; areas the clinic marked and nobody rated yet come last
+            for r in sorted(self.answers.regions, key=lambda r: -1 if r.intensity is None else -r.intensity):
+                self.para(f"• {labels.get(r.region, r.region)} – {SIDE_WORDS[r.side]}, {_strength(r)}", 8.5, w=col)
         else:
             self.para("No painful areas were marked.", 8.5, colour=MUTED, w=col)
         if self.a.sites:
@@ -608,8 +653,11 @@ class _Report:
         entries = sorted(self.answers.journal, key=lambda e: e.date)
         if not entries:
             return
-        self.heading("Recovery journal")
         trend = _journal_trend(self.answers)
+        if trend is not None:  # the heading stays with the trend it opens
+            self._heading_with("Recovery journal", 4 + self.para_height(str(getattr(trend, "reason", "")), 8.5))
+        else:  # or with the table's headings and first row
+            self._heading_with("Recovery journal", 2 * self._row_height([("Typical/10", 22, True)], 8, 3.8, (0.8, 1.2)) + 4)
         if trend is not None:
             label = str(getattr(trend, "label", "") or getattr(trend, "verdict", "")).replace("_", " ")
             self.para(f"Trend: {label}", 9, True)

@@ -39,6 +39,7 @@ NEURAL_QUALITIES = frozenset({"pins_and_needles", "tingling", "numbness", "burni
 # against a nerve when the pain does not come back on running again.
 EASES_NERVE_PAIN_TOO = frozenset({"rest"})
 POINTS_PER_LN = 10.0
+UNRATED_INTENSITY = 5  # how an area a clinic marked, not yet rated by the person, is weighed (the form's default)
 
 # The answer fields a computed finding reads, for coverage and for "which questions decide it".
 COMPUTED_FIELDS: dict[str, tuple[str, ...]] = {
@@ -301,7 +302,9 @@ def rank_nerves(regions: list[RegionPain], answers: Answers, content: Content) -
 
     plans = ready["region_credit"]
     for pain in regions:
-        factor = 0.5 + pain.intensity / 10
+        # an area not rated yet (a clinic marked it) counts as a middling one: a missing
+        # rating is neither evidence for nor against the nerves that supply it
+        factor = 0.5 + (pain.intensity if pain.intensity is not None else UNRATED_INTENSITY) / 10
         for nerve_id, multiplier, reason, spec in plans[pain.region]:
             credit(nerve_id, pain.region, pain.side, multiplier * factor, reason, spec)
 

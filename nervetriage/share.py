@@ -36,7 +36,7 @@ from nervetriage.safetext import MAX_MESSAGE_CHARS, clip, visible
 LINK_VERSION = 1
 MAX_TOKEN_CHARS = 8000
 # What a link may unpack to: the largest answers JSON the schema allows (every list full,
-# every text at its limit in its widest characters: 1,959,790 bytes). A small link of very
+# every text at its limit in its widest characters: 1,960,608 bytes). A small link of very
 # repetitive answers can unpack to that much; tests/test_limits.py checks it against the schema.
 MAX_JSON_BYTES = 2_000_000
 CHECKSUM_BYTES = 4
@@ -330,21 +330,31 @@ MAX_CLINIC_NOTE = 500
 MAX_CLINIC_NAME = 80
 
 
-def clinic_answers(clinic: str, note: str, regions: list[RegionPain] | None = None) -> Answers:
+def clinic_marks(regions: list[RegionPain]) -> list[RegionPain]:
+    """A clinic's preset areas as marks: flagged as the clinic's, with no intensity.
+
+    Only the client can say how strong an area is, so whatever strength a link carries
+    (links made before version 3 carried the form's default, 5) is dropped on the way in.
+    """
+    return [r.model_copy(update={"intensity": None, "from_clinic": True}) for r in regions]
+
+
+def clinic_answers(clinic: str, note: str, regions: list[RegionPain] | None = None, contact: str = "") -> Answers:
     """The starting answers a clinic's prepared link carries (validated like any input)."""
-    origin = Origin(clinic=clinic.strip() or None, clinic_note=note.strip() or None)
-    return Answers(origin=origin, regions=list(regions or []))
+    origin = Origin(clinic=clinic.strip() or None, clinic_note=note.strip() or None, contact=contact.strip() or None)
+    return Answers(origin=origin, regions=clinic_marks(list(regions or [])))
 
 
-def build_clinic_link(clinic: str, note: str, base_url: str, regions: list[RegionPain] | None = None) -> str:
-    """The link a physio sends a client: opens the welcome page with the clinic's note."""
-    return _url(base_url, CLINIC_PARAM, encode_link(clinic_answers(clinic, note, regions)))
+def build_clinic_link(clinic: str, note: str, base_url: str, regions: list[RegionPain] | None = None,
+                      contact: str = "") -> str:
+    """The link a physio sends a client: opens the welcome page with the clinic's note (and where to reply)."""
+    return _url(base_url, CLINIC_PARAM, encode_link(clinic_answers(clinic, note, regions, contact)))
 
 
 def merge_clinic_answers(current: Answers, clinic: Answers) -> Answers:
     """Apply a clinic link on top of answers already entered: the clinic's origin, plus its preset regions."""
     have = {(r.region, r.side) for r in current.regions}
-    regions = (list(current.regions) + [r for r in clinic.regions if (r.region, r.side) not in have])[:80]
+    regions = (list(current.regions) + [r for r in clinic_marks(clinic.regions) if (r.region, r.side) not in have])[:80]
     merged = current.model_dump()
     merged["regions"] = [r.model_dump() for r in regions]
     merged["origin"] = clinic.origin.model_dump() if clinic.origin else None
@@ -359,7 +369,7 @@ def answers_from_clinic_link(current: Answers, clinic: Answers) -> Answers:
     own, so the clinic link starts afresh in their place (and the app asks first).
     """
     if current.origin is not None and current.origin.example:
-        return clinic
+        return clinic.model_copy(update={"regions": clinic_marks(clinic.regions)})
     return merge_clinic_answers(current, clinic)
 
 
@@ -367,8 +377,8 @@ def answers_from_clinic_link(current: Answers, clinic: Answers) -> Answers:
 
 
 def _given(answers: Answers) -> dict[str, object]:
-    """The answers a person gives (and their journal), without the format version and the origin."""
-    return answers.model_dump(exclude={"version", "origin"})
+    """The answers a person gives (and their journal), without the format version, the origin and the date sent."""
+    return answers.model_dump(exclude={"version", "origin", "dated"})
 
 
 def has_answers(answers: Answers) -> bool:
@@ -399,7 +409,7 @@ def _kept(before: object, after: object, default: object) -> bool:
 
 # --------------------------------------------------------------------------- answers files
 
-# Covers the largest answers file the app writes (2,006,032 bytes, 6,274 lines), even after an
+# Covers the largest answers file the app writes (2,007,488 bytes, 6,355 lines), even after an
 # editor adds a byte-order mark and CR LF line ends; tests/test_limits.py checks it against the schema.
 MAX_FILE_BYTES = 2_100_000
 

@@ -32,6 +32,9 @@ class WelcomeText(_Text):
     time: str
 
 
+WHERE_PLACEHOLDERS = {"marked_by": "{clinic}", "marked_by_rated": "{clinic}", "unrated_note": "{middle}"}
+
+
 class WhereText(_Text):
     intro: str
     regions_label: str
@@ -40,7 +43,20 @@ class WhereText(_Text):
     side_missing: str
     intensity_label: str
     story_heading: str
+    # an area a clinic marked and the person has not rated yet (see ``RegionPain.from_clinic``)
+    marked_by: str
+    marked_by_rated: str
+    unrated: str
+    clinic_fallback: str
+    unrated_note: str
     sides: dict[str, str]
+
+    @model_validator(mode="after")
+    def _placeholders_kept(self) -> WhereText:
+        for field, needed in WHERE_PLACEHOLDERS.items():
+            if needed not in getattr(self, field):
+                raise ValueError(f"{field} must contain {needed}")
+        return self
 
 
 class AlongText(_Text):
@@ -143,7 +159,8 @@ class EvidenceWords(_Text):
     expert: str
 
 
-RESULTS_PLACEHOLDERS = {"coverage": "{percent}", "answered_so_far": "{percent}", "from_answers": "{reason}", "more_nerves": "{names}"}
+RESULTS_PLACEHOLDERS = {"coverage": "{percent}", "answered_so_far": "{percent}", "from_answers": "{reason}", "more_nerves": "{names}",
+                        "clinic_marked": "{areas}", "unrated_areas": "{areas}", "unrated_note": "{middle}"}
 
 
 class ResultsText(_Text):
@@ -180,6 +197,19 @@ class ResultsText(_Text):
     avoid_heading: str
     score: str
     more_nerves: str
+    # the areas a clinic marked in advance, and those not rated yet
+    clinic_marked: str
+    clinic_fallback: str
+    not_rated: str
+    unrated_areas: str
+    unrated_note: str
+    rate_link: str
+
+    @model_validator(mode="after")
+    def _clinic_named(self) -> ResultsText:
+        if "{clinic}" not in self.clinic_marked:
+            raise ValueError("clinic_marked must contain {clinic}")
+        return self
 
 
 URGENT_PLACEHOLDERS = {"because": "{title}", "country_option": "{number}", "call": "{number}"}
@@ -291,6 +321,7 @@ PAGE_IDS = (
     "results",
     "learn",
     "physio",
+    "clinician",
     "journal",
 )
 

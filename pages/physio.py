@@ -6,10 +6,11 @@ import streamlit as st
 from pydantic import ValidationError
 
 from nervetriage.content import load_content
-from nervetriage.models import RegionPain
+from nervetriage.models import MAX_CONTACT_CHARS, RegionPain, check_contact
 from nervetriage.safetext import keep_within, message
 from nervetriage.share import MAX_CLINIC_NAME, MAX_CLINIC_NOTE, LinkError, build_clinic_link, decode_link, token_from_text
 from nervetriage.ui.frame import ensure_frame
+from nervetriage.ui.handover_widget import send_panel
 from nervetriage.ui.sharing import app_url
 from nervetriage.ui_text import load_ui_text
 
@@ -34,6 +35,10 @@ st.session_state.update(st.session_state.pop(CUT_KEY, {}))
 with st.form("physio_form", border=True):
     clinic = st.text_input(f"Clinic or practitioner name (up to {MAX_CLINIC_NAME} characters)", key="physio:clinic",
                            placeholder="e.g. Riverside Running Physio")
+    contact = st.text_input("Email address for your client's reply (optional)", key="physio:contact",
+                            max_chars=MAX_CONTACT_CHARS, placeholder="e.g. reception@riverside-physio.example",
+                            help="Your client's Results page then has a 'Send to' button that opens their email app "
+                                 "with a summary and the results link, addressed to you. It goes only into the link.")
     note = st.text_area(f"A short note for your client (plain text, up to {MAX_CLINIC_NOTE} characters)", key="physio:note",
                         placeholder="e.g. Hi Sam, please fill this in before our appointment on Tuesday.")
     regions = st.multiselect("Areas to mark in advance (optional)", options=list(labels), format_func=lambda rid: labels[rid],
@@ -50,13 +55,22 @@ if submitted:
     note, note_cut = keep_within(note, MAX_CLINIC_NOTE, "The note")
     cuts = {key: kept for key, kept, notice in (("physio:clinic", clinic, clinic_cut), ("physio:note", note, note_cut)) if notice}
     notices = [notice for notice in (clinic_cut, note_cut) if notice]
+    contact_problem = ""
+    if contact.strip():
+        try:
+            check_contact(contact)
+        except ValueError as exc:
+            contact_problem = str(exc)
     if not clinic.strip() and not note.strip():
         st.session_state.pop(LINK_KEY, None)
         st.error("Add your clinic's name or a note, so your client knows who the link is from.")
+    elif contact_problem:
+        st.session_state.pop(LINK_KEY, None)
+        st.error(message(f"The email address was not used: {contact_problem}. Correct it or leave it empty."))
     else:
         try:
             preset = [RegionPain(region=rid, side=side or "left") for rid in regions]
-            st.session_state[LINK_KEY] = build_clinic_link(clinic, note, app_url(), preset)
+            st.session_state[LINK_KEY] = build_clinic_link(clinic, note, app_url(), preset, contact)
         except (ValidationError, LinkError) as exc:
             st.session_state.pop(LINK_KEY, None)
             st.error(message(f"The link could not be made: {exc}"))
@@ -68,16 +82,21 @@ if submitted:
 link = st.session_state.get(LINK_KEY)
 if link:
     st.subheader("The link for your client")
-    st.code(link, language=None, wrap_lines=True)
-    st.caption("Copy it with the button at its corner. Your client sees your name and note as plain text on the welcome page.")
+    send_panel(link, key="physio", share_title="NerveTriage", share_text="Please fill this in before our appointment.")
+    st.caption("Your client sees your name and note as plain text on the welcome page. Areas you mark arrive "
+               "unrated: your client says how strong each one is.")
     st.subheader("A message you can send with it")
+    replying = ("3. Press 'Send to' under 'Link to these results': it writes the email back to us for you."
+                if st.session_state.get("physio:contact", "").strip() else
+                "3. Copy the 'Link to these results' and paste it into your reply.")
     st.code(
-        "Please open this link and answer the questions; it takes a few minutes:\n"
+        "Please open this link and answer the questions; it takes about five minutes:\n"
         f"{link}\n\n"
-        "When you reach the Results page:\n"
-        "1. Copy the 'Link to these results' and paste it into your reply.\n"
-        "2. Click 'Download the PDF report' and attach the PDF.\n"
-        "If anything on the page says to see a doctor urgently, do that first.",
+        "On the Results page:\n"
+        "1. If anything there says to see a doctor urgently, do that first.\n"
+        "2. Add your name or initials if you like, so we know the results are yours.\n"
+        f"{replying}\n"
+        "You can also press 'Prepare the PDF report', then 'Download the PDF report', and attach the PDF.",
         language=None,
         wrap_lines=True,
     )
@@ -95,6 +114,9 @@ if pasted.strip():
     else:
         if kind == "answers":
             st.success("The link is complete. Opening it replaces any answers in this browser tab.")
-            st.link_button("Open these results", app_url("results") + "?a=" + token, icon=":material/open_in_new:")
+            st.link_button("Open the clinician summary", app_url("clinician") + "?a=" + token, icon=":material/clinical_notes:",
+                           type="primary")
+            st.link_button("Open the client's own result page", app_url("results") + "?a=" + token,
+                           icon=":material/open_in_new:")
         else:
             st.info("This is a clinic's prepared link, not a client's results.")

@@ -20,6 +20,8 @@ assessment = assess(answers)
 
 st.title(load_ui_text().nav["results"])
 view.urgent_section(assessment, after_handover=lambda: sharing.urgent_pdf(answers, assessment))
+if sharing.opened_from_link():  # a results link someone sent: the clinician may want their own view
+    sharing.clinician_entry()
 if view.full_result_shown(assessment):
     view.safety_first(assessment)
     view.partial_notice(assessment, safety_answered=answers.red_flags is not None)

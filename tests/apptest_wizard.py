@@ -6,6 +6,7 @@ exercise the real bindings between widgets and the one Answers object.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +44,24 @@ def set_widget(at: AppTest, key: str, value: Any) -> AppTest:
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
+
+
+def send_panel_data(at: AppTest, key: str) -> dict[str, Any] | None:
+    """What the "send it back" component (nervetriage/ui/handover_widget.py) keyed ``key`` was given
+    to show (its link, mailto and labels), or None when the page does not show it.
+    AppTest does not run components; it keeps each one's data as JSON in its proto."""
+    for element in at.get("bidi_component"):
+        if getattr(element, "key", None) == f"nt_handover_{key}_panel":
+            data = json.loads(element.proto.json)
+            assert isinstance(data, dict)
+            return data
+    return None
+
+
+def panel_link(at: AppTest, key: str) -> str | None:
+    """The link the send panel keyed ``key`` shows (None when there is none)."""
+    data = send_panel_data(at, key)
+    return None if data is None else str(data["link"])
 
 
 def has_key(at: AppTest, key: str) -> bool:

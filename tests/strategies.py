@@ -53,7 +53,10 @@ intensity = st.integers(0, 10)
 BOOLEAN_SIGN3 = ("exertional", "exertional_numb_or_slap", "compartment_tight", "cold_pale_foot", "grows_run_by_run")
 
 region_pains = st.lists(
-    st.fixed_dictionaries({"region": st.sampled_from(REGION_IDS), "side": _choice(Side), "intensity": intensity}),
+    st.fixed_dictionaries(
+        {"region": st.sampled_from(REGION_IDS), "side": _choice(Side), "intensity": _maybe(intensity)},
+        optional={"from_clinic": st.booleans()},
+    ),
     max_size=12,
     unique_by=lambda r: (r["region"], r["side"]),
 )
@@ -62,6 +65,17 @@ site_reports = st.lists(
     st.fixed_dictionaries({"site": _choice(Site), "stiffness": st.booleans(), "pain": st.booleans()}),
     max_size=5,
     unique_by=lambda s: s["site"],
+)
+
+
+_ATOM = st.text(alphabet="abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_+-", min_size=1, max_size=12)
+_LABEL = st.from_regex(r"[a-z0-9](?:[a-z0-9-]{0,10}[a-z0-9])?", fullmatch=True)
+# Plain addresses of the kind models.check_contact accepts (a dot-atom local part, letter-digit-hyphen labels)
+emails = st.builds(
+    lambda local, labels, tld: f"{'.'.join(local)}@{'.'.join(labels)}.{tld}",
+    st.lists(_ATOM, min_size=1, max_size=3),
+    st.lists(_LABEL, min_size=1, max_size=3),
+    st.from_regex(r"[a-z]{2,6}", fullmatch=True),
 )
 
 
@@ -152,9 +166,13 @@ def answers_dicts(max_journal: int = 6) -> st.SearchStrategy[dict[str, Any]]:
         "red_flags": _maybe(st.lists(st.sampled_from(FLAG_IDS), max_size=4)),
         "mimics": _maybe(st.lists(st.sampled_from(MIMIC_IDS), max_size=3)),
         "note": texts(500),
+        "client": texts(40).map(lambda t: " ".join(t.split())),
+        "dated": _maybe(st.dates(EARLIEST_JOURNAL_DATE, latest_journal_date()).map(lambda d: d.isoformat())),
         "origin": _maybe(
             st.fixed_dictionaries(
-                {}, optional={"example": _maybe(texts(60)), "clinic": _maybe(texts(80)), "clinic_note": _maybe(texts(500))}
+                {},
+                optional={"example": _maybe(texts(60)), "clinic": _maybe(texts(80)), "clinic_note": _maybe(texts(500)),
+                          "contact": _maybe(emails)},
             )
         ),
         "journal": st.lists(journal_entries(), max_size=max_journal, unique_by=lambda r: r["date"]),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-from apptest_wizard import new_app
+from apptest_wizard import new_app, panel_link
 from hostile import AUTOLINK_PATTERNS, shown, unescaped
 from streamlit.testing.v1 import AppTest
 from test_robustness import element_bodies, run_page, token_for_payload
@@ -112,7 +112,8 @@ def test_7_a_long_paste_on_the_physio_page_is_kept_up_to_the_limit_and_said() ->
     warnings = " ".join(shown(str(w.value)) for w in at.warning)
     assert f"was {len(long_note)} characters long and holds at most {MAX_CLINIC_NOTE}" in warnings
     assert f"was {len(long_name)} characters long and holds at most {MAX_CLINIC_NAME}" in warnings
-    link = next(str(c.value) for c in at.code if str(c.value).startswith("http"))
+    link = panel_link(at, "physio")
+    assert link is not None
     expected = build_clinic_link(long_name[:MAX_CLINIC_NAME], long_note[:MAX_CLINIC_NOTE], link.split("?")[0])
     assert link == expected
 

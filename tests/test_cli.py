@@ -45,17 +45,21 @@ def test_schema_prints_a_valid_json_schema() -> None:
     assert {"regions", "sign1", "sign5", "red_flags"} <= set(schema["properties"])
 
 
-def test_schema_is_version_2_with_its_new_fields(capsys: pytest.CaptureFixture[str]) -> None:
+def test_schema_is_version_3_with_its_new_fields(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["schema"]) == 0
     schema = json.loads(capsys.readouterr().out)
-    assert schema["properties"]["version"]["const"] == SCHEMA_VERSION == 2
+    assert schema["properties"]["version"]["const"] == SCHEMA_VERSION == 3
+    assert {"client", "dated"} <= set(schema["properties"])
+    assert "contact" in schema["$defs"]["Origin"]["properties"]
+    assert {"intensity", "from_clinic"} <= set(schema["$defs"]["RegionPain"]["properties"])
     defs = schema["$defs"]
     assert {"calf_swollen", "clot_risk", "limp", "weakness", "cough_sneeze"} <= set(defs["Clues"]["properties"])
     assert {"exertional", "compartment_tight", "grows_run_by_run"} <= set(defs["Sign3"]["properties"])
     assert {"bone_tender", "hop_pain", "tap_tingling"} <= set(defs["Sign4"]["properties"])
     validator = jsonschema.Draft202012Validator(schema)
-    assert validator.is_valid({"version": 2, "clues": {"calf_swollen": True}})
-    assert not validator.is_valid({"version": 3})
+    assert validator.is_valid({"version": 3, "clues": {"calf_swollen": True}, "regions": [
+        {"region": "heel", "side": "left", "intensity": None, "from_clinic": True}]})
+    assert not validator.is_valid({"version": 4})
 
 
 def test_every_example_validates_against_the_printed_schema(capsys: pytest.CaptureFixture[str]) -> None:
@@ -116,13 +120,13 @@ def test_assess_prints_inferred_alerts_with_their_reason() -> None:
     assert flag["id"] == "dvt" and flag["reason"] and flag["level"] == "urgent"
 
 
-def test_a_version_1_answers_file_is_read_as_version_2(tmp_path: Path) -> None:
+def test_a_version_1_answers_file_is_read_as_the_current_version(tmp_path: Path) -> None:
     path = tmp_path / "old.json"
     path.write_text(json.dumps({"version": 1, "regions": [{"region": "calf", "side": "left", "intensity": 4}]}), encoding="utf-8")
     result = run_cli("assess", str(path))
     assert result.returncode == 0, result.stderr.decode()
     Assessment.model_validate_json(result.stdout)
-    assert_refused(run_cli("assess", "-", stdin='{"version": 3}'), "field version")
+    assert_refused(run_cli("assess", "-", stdin='{"version": 4}'), "field version")
 
 
 def test_assess_reads_stdin_with_a_dash() -> None:

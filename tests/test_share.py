@@ -17,7 +17,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 from strategies import answers
 
-from nervetriage.models import Answers, JournalEntry, Origin, RegionPain, Sign5
+from nervetriage.models import SCHEMA_VERSION, Answers, JournalEntry, Origin, RegionPain, Sign5
 from nervetriage.share import (
     _ZDICT_V1,
     CHECKSUM_BYTES,
@@ -29,6 +29,7 @@ from nervetriage.share import (
     LinkTooLong,
     _checksum,
     answers_file_json,
+    answers_from_clinic_link,
     build_clinic_link,
     build_share_link,
     decode_link,
@@ -289,7 +290,9 @@ def test_clinic_link_keeps_answers_already_entered() -> None:
     clinic = Answers(origin=Origin(clinic="C"), regions=[RegionPain(region="heel", side="right"), RegionPain(region="calf", side="left")])
     merged = merge_clinic_answers(current, clinic)
     assert merged.sign5.night is True
-    assert [(r.region, r.side, r.intensity) for r in merged.regions] == [("calf", "left", 8), ("heel", "right", 5)]
+    # the clinic's mark arrives unrated (only the client can say how strong it is) and flagged as the clinic's
+    assert [(r.region, r.side, r.intensity, r.from_clinic) for r in merged.regions] == [
+        ("calf", "left", 8, False), ("heel", "right", None, True)]
     assert merged.origin == Origin(clinic="C")
 
 
@@ -318,9 +321,9 @@ JSON_FAILURES = [
         "Some answers are not valid: field regions > item 1 > region: Value error, unknown region “elbow”.",
     ),
     (
-        b'{"note": 5, "version": 3}',
-        "This link's answers are not valid (field version: Input should be 2; field note: Input should be a valid string).",
-        "Some answers are not valid: field version: Input should be 2; field note: Input should be a valid string.",
+        b'{"note": 5, "version": 4}',
+        "This link's answers are not valid (field version: Input should be 3; field note: Input should be a valid string).",
+        "Some answers are not valid: field version: Input should be 3; field note: Input should be a valid string.",
     ),
 ]
 
@@ -387,10 +390,10 @@ def test_cli_encode_names_the_bad_field(tmp_path: Path) -> None:
     assert "sign5.rest_intensity" in result.stderr
 
 
-# --------------------------------------------------------------------------- answers version 2
+# --------------------------------------------------------------------------- answers versions 2 and 3
 
 
-def test_a_version_1_answers_file_opens_migrated_to_version_2() -> None:
+def test_a_version_1_answers_file_opens_migrated_to_the_current_version() -> None:
     v1 = {
         "version": 1,
         "regions": [{"region": "heel", "side": "left", "intensity": 6}],
@@ -399,14 +402,14 @@ def test_a_version_1_answers_file_opens_migrated_to_version_2() -> None:
         "sign6": {"imaging": ["ultrasound"], "result": "mild_wear"},
     }
     answers = read_answers_file(json.dumps(v1).encode())
-    assert answers.version == 2
+    assert answers.version == SCHEMA_VERSION == 3
     assert answers.regions[0].region == "heel" and answers.sign2.qualities == ["burning"]
     assert answers.clues.cough_sneeze is None  # new questions start unanswered, never as "no"
 
 
-def test_the_golden_version_1_link_opens_as_version_2_answers() -> None:
+def test_the_golden_version_1_link_opens_as_current_answers() -> None:
     answers = decode_link(GOLDEN_V1)
-    assert answers.version == 2
+    assert answers.version == SCHEMA_VERSION
     assert encode_link(answers).startswith("1.")  # the link format itself did not change
 
 
@@ -418,4 +421,22 @@ def test_every_shipped_answers_file_and_its_link_open() -> None:
 
 def test_a_file_from_a_future_version_is_refused_with_a_clear_message() -> None:
     with pytest.raises(ValueError, match="version"):
-        read_answers_file(b'{"version": 3}')
+        read_answers_file(b'{"version": 4}')
+
+
+def test_a_version_2_file_and_link_open_with_their_regions_rated_as_before() -> None:
+    """Version 2 left a region's intensity out when it was the default, 5: it still reads as 5."""
+    v2 = {"version": 2, "regions": [{"region": "calf", "side": "left"}], "origin": {"clinic": "Old Clinic"}}
+    from_file = read_answers_file(json.dumps(v2).encode())
+    assert from_file.version == SCHEMA_VERSION and from_file.regions[0].intensity == 5
+    assert not from_file.regions[0].from_clinic
+    from_link = decode_link(_token_for_bytes(json.dumps(v2).encode()))
+    assert from_link == from_file
+
+
+def test_an_old_clinic_link_opens_with_its_areas_as_unrated_marks() -> None:
+    """A version-2 clinic link carried its preset areas at the default strength; they arrive as the clinic's marks."""
+    v2 = {"version": 2, "regions": [{"region": "heel", "side": "right"}], "origin": {"clinic": "Old Clinic"}}
+    url = "http://localhost:8501/?c=" + _token_for_bytes(json.dumps(v2).encode())
+    opened = answers_from_clinic_link(Answers(), decode_link(token_from_text(url)[1]))
+    assert [(r.region, r.intensity, r.from_clinic) for r in opened.regions] == [("heel", None, True)]

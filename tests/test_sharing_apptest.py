@@ -7,10 +7,11 @@ tests/e2e/test_sharing_browser.py.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 
-from apptest_wizard import answers, current_page, go, new_app, texts
+from apptest_wizard import answers, current_page, go, new_app, panel_link, texts
 from hostile import shown
 from streamlit.testing.v1 import AppTest
 
@@ -226,9 +227,11 @@ def test_results_offer_the_pdf_and_the_answers_file() -> None:
     at.button(key="nt_prepare_pdf").click().run()
     labels = [b.label for b in at.download_button]
     assert "Download the PDF report" in labels and "Download the answers file" in labels
-    links = [str(c.value) for c in at.code if "?a=" in str(c.value)]
-    assert links, "the results page shows its share link"
-    assert decode_link(token_from_text(links[0])[1]) == _likely()
+    link = panel_link(at, "results")
+    assert link and "?a=" in link, "the results page shows its share link"
+    shared = decode_link(token_from_text(link)[1])
+    assert shared.dated == dt.date.today(), "a shared link carries the day it was sent"
+    assert shared.model_copy(update={"dated": None}) == _likely()
 
 
 # --------------------------------------------------------------------------- physio page
@@ -243,9 +246,9 @@ def test_physio_page_makes_a_link_that_opens_with_the_note() -> None:
     submit.click()
     at.run()
     assert not at.exception, [e.value for e in at.exception]
-    links = [str(c.value) for c in at.code if str(c.value).startswith("http")]
-    assert links, "the physio page shows the client link"
-    kind, token = token_from_text(links[0])
+    link = panel_link(at, "physio")
+    assert link and link.startswith("http"), "the physio page shows the client link"
+    kind, token = token_from_text(link)
     assert kind == "clinic"
     prepared = decode_link(token)
     assert prepared.origin is not None and prepared.origin.clinic_note == "See you on Tuesday – bring your shoes."
@@ -258,7 +261,7 @@ def test_physio_page_refuses_an_empty_form() -> None:
     next(b for b in at.button if b.label == "Create the link").click()
     at.run()
     assert "Add your clinic's name or a note" in shown_errors(at)
-    assert not [c for c in at.code if str(c.value).startswith("http")]
+    assert panel_link(at, "physio") is None
 
 
 def test_physio_page_checks_a_pasted_results_link() -> None:

@@ -75,7 +75,7 @@ def test_a_bad_record_says_why(raw: str, says: str) -> None:
 
 def test_an_old_version_1_record_is_migrated() -> None:
     v1 = {"version": 1, "regions": [{"region": "outer_shin", "side": "left", "intensity": 6}]}
-    assert read_record(record(v1), "tab").answers.version == 2
+    assert read_record(record(v1), "tab").answers.version == 3
 
 
 def test_an_unknown_page_or_odd_time_is_ignored_not_fatal() -> None:

@@ -23,6 +23,7 @@ from nervetriage.bodymap import (
     selected_labels,
 )
 from nervetriage.models import Answers, Assessment
+from nervetriage.ui.results_view import clinic_marks_note
 from nervetriage.ui.state import get_answers, update_answers
 
 CHART_CONFIG: dict[str, Any] = {"displayModeBar": False, "scrollZoom": False, "doubleClick": False, "responsive": True}
@@ -115,10 +116,12 @@ def region_selector(answers: Answers, key: str = "bodymap_select") -> None:
 
 
 def results_map(answers: Answers, assessment: Assessment, key: str = "bodymap_results") -> None:
-    """Render the suspected nerves along their courses, with reported crimp sites."""
+    """Render the suspected nerves along their courses, with reported crimp sites, and say
+    which painful areas a clinic marked and which are not rated yet."""
     dermatomes = st.toggle("Show dermatomes (skin areas of each spinal root)", key=f"{key}_dermatomes", value=False)
     figure = build_results_figure(answers, assessment, dermatomes=dermatomes)
     st.plotly_chart(figure, key=key, config=CHART_CONFIG, width="stretch")
+    clinic_marks_note(answers)
     lines = []
     for rank, nerve in enumerate(assessment.nerves[:4], start=1):
         sides = "both sides" if "both" in nerve.sides else " and ".join(nerve.sides) + " side"

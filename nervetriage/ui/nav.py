@@ -31,6 +31,7 @@ ICONS: dict[str, str] = {
     "results": ":material/insights:",
     "learn": ":material/menu_book:",
     "physio": ":material/link:",
+    "clinician": ":material/clinical_notes:",
     "journal": ":material/edit_note:",
 }
 
@@ -83,10 +84,10 @@ def _new_pages() -> dict[str, st.Page]:
 
 
 def _page_prototypes() -> dict[str, st.Page]:
-    """The 15 pages, created once per process.
+    """The 16 pages, created once per process.
 
     ``st.Page`` resolves its script path on the disk each time it is created (about 3 ms
-    for our 15 pages on every rerun); what it keeps is plain data (path, title, icon, URL).
+    for our 16 pages on every rerun); what it keeps is plain data (path, title, icon, URL).
     Pages created outside a script run are incomplete, so only those made inside one are kept.
     """
     with _PAGES_LOCK:

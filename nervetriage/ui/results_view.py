@@ -1,5 +1,5 @@
 """The pieces of the Results page: the urgent result, safety first, the band, the chart,
-nerves, next steps.
+nerves, the areas a clinic marked, next steps.
 
 Everything shown is read from the ``Assessment`` (and content); nothing is scored here.
 """
@@ -13,8 +13,11 @@ from typing import TYPE_CHECKING, NamedTuple
 import plotly.graph_objects as go
 import streamlit as st
 
+from nervetriage.bodymap import region_label
 from nervetriage.content import load_content
-from nervetriage.models import Assessment, TriggeredFlag
+from nervetriage.models import Answers, Assessment, RegionPain, TriggeredFlag
+from nervetriage.safetext import literal
+from nervetriage.scoring import UNRATED_INTENSITY
 from nervetriage.ui.frame import flag_line
 from nervetriage.ui.nav import ICONS, page_file, sign_page
 from nervetriage.ui_text import load_ui_text
@@ -335,6 +338,43 @@ def nerves_section(assessment: Assessment) -> None:
     if len(assessment.nerves) > 4:
         rest = ", ".join(n.name for n in assessment.nerves[4:])
         st.caption(text.more_nerves.format(names=rest))
+
+
+def _area(pain: RegionPain) -> str:
+    """'Left heel (not rated)' or 'Left heel (6/10)'."""
+    strength = load_ui_text().results.not_rated if pain.intensity is None else f"{pain.intensity}/10"
+    return f"{region_label(pain.region, pain.side)} ({strength})"
+
+
+def clinic_marks_lines(answers: Answers) -> list[str]:
+    """Markdown lines on the painful areas that did not come from the person alone: those a
+    clinic marked in advance (rated or not, with the clinic's name as literal text), those
+    not rated yet, and how an unrated area counts. Empty when every area is the person's own
+    and rated."""
+    text = load_ui_text().results
+    lines = []
+    marked = [r for r in answers.regions if r.from_clinic]
+    if marked:
+        clinic = answers.origin.clinic if answers.origin is not None and answers.origin.clinic else None
+        name = literal(clinic) if clinic else text.clinic_fallback
+        lines.append(text.clinic_marked.format(clinic=name, areas=", ".join(_area(r) for r in marked)))
+    own_unrated = [r for r in answers.regions if r.intensity is None and not r.from_clinic]
+    if own_unrated:
+        lines.append(text.unrated_areas.format(areas=", ".join(region_label(r.region, r.side) for r in own_unrated)))
+    if any(r.intensity is None for r in answers.regions):
+        lines.append(text.unrated_note.format(middle=UNRATED_INTENSITY))
+    return lines
+
+
+def clinic_marks_note(answers: Answers) -> None:
+    """Under the results map: which areas the clinic marked and which are still unrated,
+    with a link to rate them."""
+    lines = clinic_marks_lines(answers)
+    if not lines:
+        return
+    st.caption(" ".join(lines))
+    if any(r.intensity is None for r in answers.regions):
+        st.page_link(page_file("where"), label=load_ui_text().results.rate_link, icon=ICONS["where"])
 
 
 def caveats_section(assessment: Assessment) -> None:

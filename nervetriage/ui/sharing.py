@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import urlsplit, urlunsplit
@@ -19,7 +20,7 @@ from urllib.parse import urlsplit, urlunsplit
 import streamlit as st
 
 from nervetriage.limits import megabytes, upload_megabytes
-from nervetriage.models import Answers, Assessment
+from nervetriage.models import MAX_CLIENT_CHARS, Answers, Assessment
 from nervetriage.safetext import clip, excerpt, literal, message, visible
 from nervetriage.share import (
     ANSWERS_PARAM,
@@ -35,7 +36,7 @@ from nervetriage.share import (
     keeps_answers,
     read_answers_file,
 )
-from nervetriage.ui.state import get_answers, set_answers
+from nervetriage.ui.state import get_answers, set_answers, update_answers
 from nervetriage.ui_text import PAGE_IDS as _PAGE_ORDER
 from nervetriage.ui_text import load_ui_text
 
@@ -47,6 +48,9 @@ _GOTO_RESULTS = "nt_link_goto_results"
 _UPLOADED = "nt_upload_done"  # the uploaded file already applied (the uploader keeps its file)
 _UPLOAD_KEY = "nt_upload"
 _PENDING = "nt_replace_pending"  # answers waiting for "Replace my answers" or "Keep mine"
+_FROM_LINK = "nt_from_results_link"  # this session's answers came from a results link (a clinician opening one)
+_CLIENT_KEY = "nt_client_name"
+STAYS_ON = ("results", "clinician")  # pages a results link may open on (others go to Results)
 DEFAULT_ROOT = "http://localhost:8501"
 
 
@@ -141,8 +145,27 @@ def _must_ask(current: Answers, incoming: Answers, source: Source) -> bool:
     return has_answers(current) and incoming != current
 
 
+def opened_from_link() -> bool:
+    """True when this session's answers came from a results link (as when a clinician opens one)."""
+    return bool(st.session_state.get(_FROM_LINK))
+
+
+def clinician_entry() -> None:
+    """On a Results page opened from a results link: "I am the clinician" opens the clinician summary."""
+    from nervetriage.handover import load_clinician_content
+    from nervetriage.ui.nav import page_file
+
+    words = load_clinician_content().page
+    with st.container(border=True, key="nt_clinician_entry"):
+        st.caption(words.open_summary_caption)
+        if st.button(words.open_summary, key="nt_open_clinician", icon=":material/clinical_notes:", width="stretch"):
+            st.switch_page(page_file("clinician"))
+
+
 def _use(offer: _Offer) -> None:
     set_answers(offer.answers)
+    st.session_state[_FROM_LINK] = offer.source == "link"
+    st.session_state.pop(_CLIENT_KEY, None)  # the name field shows the new answers' name
     if offer.notice:
         _notice("success", offer.notice)
     if offer.upload:
@@ -186,7 +209,7 @@ def _confirm_replace() -> None:
     if left.button(text.confirm, key="replace_confirm", type="primary", width="stretch"):
         st.session_state.pop(_PENDING, None)
         _use(offer)
-        if offer.then_results and _current_page() != "results":
+        if offer.then_results and _current_page() not in STAYS_ON:
             st.switch_page(RESULTS_PAGE)
         st.rerun()
     if right.button(text.cancel, key="replace_cancel", width="stretch"):
@@ -240,7 +263,7 @@ def origin_banner(answers: Answers, keep_notices: bool = False) -> None:
     ``keep_notices``: show the messages but keep them for the next run too (a fresh session
     reruns at once when the browser reports what it kept, and they must not vanish with it).
     """
-    if st.session_state.pop(_GOTO_RESULTS, False) and _current_page() != "results":
+    if st.session_state.pop(_GOTO_RESULTS, False) and _current_page() not in STAYS_ON:
         st.switch_page(RESULTS_PAGE)
     pending = st.session_state.pop(_NOTICE, [])
     pending = pending if isinstance(pending, list) else []
@@ -270,7 +293,11 @@ def origin_banner(answers: Answers, keep_notices: bool = False) -> None:
                 st.markdown(f":material/local_hospital: **A note from {literal(clinic)}**")
                 if origin.clinic_note:
                     st.text(visible(origin.clinic_note))
-                st.caption("When you finish, the Results page lets you copy a link and download a PDF to send back.")
+                if origin.contact:
+                    st.caption(f"Replies go to {literal(origin.contact)}. When you finish, the Results page has a "
+                               f"button that writes the email to {literal(clinic)} for you.")
+                else:
+                    st.caption("When you finish, the Results page lets you copy a link and download a PDF to send back.")
         else:
             st.caption(f":material/local_hospital: Started from a link prepared by {literal(clinic)}.")
 
@@ -316,33 +343,41 @@ def upload_panel() -> None:
 _PDF_KEY = "nt_pdf_bytes"
 
 
-def _pdf_button(answers: Answers, assessment: Assessment, today: dt.date) -> None:
-    """Build the PDF only when asked, keep its bytes in this session, then offer them.
+def sent(answers: Answers, today: dt.date) -> Answers:
+    """The answers as they leave the app: stamped with the day they were sent."""
+    return answers.model_copy(update={"dated": today})
+
+
+def pdf_button(answers: Answers, build: Callable[[], bytes], *, file_name: str, key: str, prepare: str, download: str) -> None:
+    """Build a PDF only when asked, keep its bytes in this session, then offer them
+    (buttons keyed ``nt_prepare_<key>`` and ``nt_download_<key>``).
 
     Bytes held by the session (not a deferred callable) survive other sessions' reruns:
     Streamlit 1.67 swept deferred download files on any session's rerun, which cancelled
-    slow downloads under load. The report module is imported here, not at start-up.
+    slow downloads under load. ``build`` imports the report module, not the start-up.
     """
-    digest = hashlib.sha256(answers.model_dump_json().encode()).hexdigest()
-    cached = st.session_state.get(_PDF_KEY)
-    if isinstance(cached, tuple) and cached[0] == (digest, today):
-        st.download_button(
-            "Download the PDF report",
-            data=cached[1],
-            file_name=f"nervetriage-report-{today.isoformat()}.pdf",
-            mime="application/pdf",
-            key="nt_download_pdf",
-            type="primary",
-            icon=":material/picture_as_pdf:",
-            on_click="ignore",
-            width="stretch",
-        )
+    digest = (key, hashlib.sha256(answers.model_dump_json().encode()).hexdigest(), file_name)
+    cached = st.session_state.get(f"{_PDF_KEY}:{key}")
+    if isinstance(cached, tuple) and cached[0] == digest:
+        st.download_button(download, data=cached[1], file_name=file_name, mime="application/pdf", key=f"nt_download_{key}",
+                           type="primary", icon=":material/picture_as_pdf:", on_click="ignore", width="stretch")
         return
-    if st.button("Prepare the PDF report", key="nt_prepare_pdf", type="primary", icon=":material/picture_as_pdf:", width="stretch"):
+    if st.button(prepare, key=f"nt_prepare_{key}", type="primary", icon=":material/picture_as_pdf:", width="stretch"):
+        st.session_state[f"{_PDF_KEY}:{key}"] = (digest, build())
+        st.rerun()
+
+
+def _pdf_button(answers: Answers, assessment: Assessment, today: dt.date) -> None:
+    """The runner's own PDF (friendly wording), named after the client when they gave a name."""
+    from nervetriage.handover import file_stem
+
+    def build() -> bytes:
         from nervetriage.report import build_report
 
-        st.session_state[_PDF_KEY] = ((digest, today), build_report(answers, assessment, today=today))
-        st.rerun()
+        return build_report(sent(answers, today), assessment, today=today)
+
+    pdf_button(answers, build, file_name=f"{file_stem('report', answers.client, today)}.pdf", key="pdf",
+               prepare="Prepare the PDF report", download="Download the PDF report")
 
 
 def urgent_pdf(answers: Answers, assessment: Assessment) -> None:
@@ -351,27 +386,79 @@ def urgent_pdf(answers: Answers, assessment: Assessment) -> None:
     _pdf_button(answers, assessment, dt.date.today())
 
 
+def _client_changed() -> None:
+    value = str(st.session_state.get(_CLIENT_KEY) or "")
+    try:
+        update_answers(client=value)
+    except ValueError:  # pydantic's ValidationError: cannot happen with max_chars, kept safe anyway
+        notice("error", "That name could not be kept; use letters, initials or leave it empty.")
+
+
+def _client_field(answers: Answers) -> None:
+    """The client's name or initials, optional, kept only in the link, the file and the PDF."""
+    if _CLIENT_KEY not in st.session_state:
+        st.session_state[_CLIENT_KEY] = answers.client
+    st.text_input(
+        "Your name or initials (optional)",
+        key=_CLIENT_KEY,
+        max_chars=MAX_CLIENT_CHARS,
+        placeholder="e.g. J.D.",
+        help="So your clinic knows whose results these are. It goes only into the link, the answers file and the "
+             "PDF (and its file name), never to our server.",
+        on_change=_client_changed,
+    )
+
+
 def share_panel(answers: Answers, assessment: Assessment) -> None:
-    """Results page: a link to these results, the PDF for a clinician, the answers file."""
+    """Results page: send the results back (link, email, share sheet), the PDF, the answers file."""
+    from nervetriage.handover import email_back, file_stem
+    from nervetriage.mailto import mailto_link
+    from nervetriage.ui.handover_widget import send_panel
+
     st.subheader("Share or save these results")
-    link = build_share_link(answers, app_url("results"))
+    origin = answers.origin
+    clinic = origin.clinic if origin and origin.clinic else ""
+    _client_field(answers)
+    today = dt.date.today()
+    outgoing = sent(answers, today)
+    link = build_share_link(outgoing, app_url("results"))
     if link.url:
+        mailto = None
+        if origin and origin.contact:
+            email = email_back(outgoing, assessment, link.url)
+            try:
+                mailto = mailto_link(origin.contact, email.subject, email.body)
+            except ValueError:  # an address that passed the link's check always passes this one
+                mailto = None
         st.markdown("**Link to these results**")
-        st.code(link.url, language=None, wrap_lines=True)
-        st.caption(
-            "Copy it with the button at its corner. The answers travel inside the link itself: nothing is stored on our "
-            "server, so anyone you give the link to can see them."
+        send_panel(
+            link.url,
+            key="results",
+            mailto=mailto,
+            send_label=f"Send to {visible(clip(clinic, 40))}" if clinic else "Send by email",
+            share_title="My NerveTriage results",
+            share_text=f"NerveTriage results{': ' + answers.client if answers.client else ''}",
         )
+        if mailto:
+            st.caption(
+                f"“Send to” opens your email app with a short summary and this link, addressed to "
+                f"{literal(origin.contact if origin and origin.contact else '')}; nothing goes through our server. "
+                "The answers travel inside the link itself, so anyone you give it to can see them."
+            )
+        else:
+            st.caption(
+                "Copy it with the button, or share it from your phone. The answers travel inside the link itself: "
+                "nothing is stored on our server, so anyone you give the link to can see them."
+            )
     if link.message:
         st.warning(message(link.message), icon=":material/warning:")
-    today = dt.date.today()
     left, right = st.columns(2)
     with left:
         _pdf_button(answers, assessment, today)
     right.download_button(
         "Download the answers file",
-        data=answers_file_json(answers),
-        file_name=f"nervetriage-answers-{today.isoformat()}.json",
+        data=answers_file_json(outgoing),
+        file_name=f"{file_stem('answers', answers.client, today)}.json",
         mime="application/json",
         key="nt_download_json",
         icon=":material/download:",
@@ -379,10 +466,9 @@ def share_panel(answers: Answers, assessment: Assessment) -> None:
         width="stretch",
     )
     st.caption("The PDF is one or two pages for a clinician. The answers file lets you (or them) reopen these answers later.")
-    origin = answers.origin
-    if origin and origin.clinic:
+    if clinic and not (origin and origin.contact):
         st.info(
-            f"To send your results back to {literal(origin.clinic)}: paste the link above into your reply "
+            f"To send your results back to {literal(clinic)}: copy the link above into your reply "
             "and attach the PDF.",
             icon=":material/local_hospital:",
         )

@@ -92,12 +92,32 @@ def goto_app(pg: Any, url: str, timeout: float = 60_000) -> None:
     wait_idle(pg, timeout)
 
 
+def panel_link(pg: Any, panel: str, contains: str = "http", timeout: float = 60_000) -> str:
+    """The link the "send it back" panel keyed ``panel`` shows (nervetriage/ui/handover_widget.py),
+    once it holds one containing ``contains`` (Playwright's locators reach into its shadow root)."""
+    from playwright.sync_api import expect
+
+    field = pg.locator(f"{key('nt_handover_' + panel)} [data-nt='link']")
+    expect(field).to_have_value(re.compile(re.escape(contains)), timeout=timeout)
+    return str(field.input_value()).strip()
+
+
 def shot(pg, name: str, full_page: bool = True) -> Path:  # type: ignore[no-untyped-def]
     """Keep a screenshot as a test artifact under artifacts/screenshots/."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
     pg.screenshot(path=str(path), full_page=full_page)
     return path
+
+
+def tall_shot(pg: Any, name: str) -> None:
+    """Streamlit scrolls inside its own container: grow the viewport to the content, then shoot."""
+    size = pg.viewport_size
+    height = pg.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+    pg.set_viewport_size({"width": size["width"], "height": max(size["height"], min(int(height) + 40, 6000))})
+    pg.wait_for_timeout(300)
+    shot(pg, name, full_page=True)
+    pg.set_viewport_size(size)
 
 
 def assert_no_exception(pg) -> None:  # type: ignore[no-untyped-def]

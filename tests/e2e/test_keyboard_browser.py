@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from e2e.conftest import AppServer, act, assert_no_exception, goto_app, key, shot, wait_idle
+from e2e.conftest import AppServer, act, assert_no_exception, goto_app, key, panel_link, shot, wait_idle
 from nervetriage.content import load_content
 from nervetriage.share import decode_link, token_from_text
 from nervetriage.ui.nav import STEPS
@@ -120,7 +120,7 @@ def test_the_whole_check_can_be_done_with_the_keyboard_alone(app_server: AppServ
         assert any(b.label in text for b in content.scoring.bands), "the result band is shown"
         assert UI.results.partial not in text, "every step was answered, so the result is not partial"
         # The share link on Results carries the answers: they are exactly what the keys entered.
-        link = pg.locator('[data-testid="stCode"]').filter(has_text="?a=").first.inner_text().strip()
+        link = panel_link(pg, "results", "?a=")
         answers = decode_link(token_from_text(link)[1])
         assert [(r.region, r.side, r.intensity) for r in answers.regions] == [("calf", "left", 7)]
         assert [(s.site, s.stiffness) for s in answers.sites] == [(content.sites[0].id, True)]

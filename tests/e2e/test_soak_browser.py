@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from e2e.conftest import AppServer, assert_no_exception, goto_app, key, shot, wait_idle
+from e2e.conftest import AppServer, assert_no_exception, goto_app, key, panel_link, shot, wait_idle
 from nervetriage.ui.nav import STEPS
 
 pytestmark = pytest.mark.browser
@@ -55,10 +55,9 @@ def make_clinic_link(pg: Any, base: str, clinic: str, note: str) -> str:
     pg.locator(key("physio:clinic")).locator("input").fill(clinic)
     pg.locator(key("physio:note")).locator("textarea").fill(note)
     pg.get_by_role("button", name="Create the link").click()
-    code = pg.locator('[data-testid="stCode"]').filter(has_text="?c=").first
-    code.wait_for(timeout=30_000)
+    link = panel_link(pg, "physio", "?c=")
     wait_idle(pg)
-    return str(code.inner_text()).strip().splitlines()[0]
+    return link
 
 
 def walk_to_results(pg: Any) -> None:
