@@ -68,6 +68,7 @@ class EmailWords(_Model):
     areas: str
     no_areas: str
     link: str
+    link_too_long: str
 
 
 class PageWords(_Model):
@@ -392,7 +393,11 @@ def email_back(answers: Answers, assessment: Assessment, link: str, content: Con
     """The "Send to <clinic>" email: a subject, a greeting, three summary lines and the link.
 
     Plain text; ``nervetriage.mailto`` encodes it, so nothing in it can become a header.
+    A link too long for a mailto: body (one with a long journal) is never cut short, which
+    would break it: the email asks for it to be pasted in instead.
     """
+    from nervetriage.mailto import body_fits
+
     words = load_clinician_content()
     summary = clinician_summary(answers, assessment, content=content)
     mail = words.email
@@ -407,6 +412,8 @@ def email_back(answers: Answers, assessment: Assessment, link: str, content: Con
         "",
         mail.link.format(link=link),
     ]
+    if not body_fits("\n".join(lines)):
+        lines[-1] = mail.link_too_long
     subject = mail.subject_named.format(client=answers.client) if answers.client else mail.subject
     return Email(subject, "\n".join(lines))
 

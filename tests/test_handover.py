@@ -199,3 +199,14 @@ def test_every_alert_level_and_time_frame_in_the_content_has_clinical_words() ->
     assert timeframes, "the red-flag content names no time frames"
     assert timeframes <= set(words.timeframes), sorted(timeframes - set(words.timeframes))
     assert {"emergency", "urgent", "professional"} <= set(words.levels)
+
+
+def test_a_link_too_long_for_an_email_is_never_cut_short_in_it() -> None:
+    from nervetriage.mailto import body_fits
+
+    example = load_examples()[0].answers
+    long_link = "http://x/results?a=1." + "A" * 3000
+    email = email_back(example, assess(example), long_link)
+    assert long_link not in email.body and "A" * 50 not in email.body
+    assert body_fits(email.body)
+    assert email.body.splitlines()[-1] == load_clinician_content().email.link_too_long

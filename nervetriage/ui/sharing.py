@@ -439,7 +439,10 @@ def share_panel(answers: Answers, assessment: Assessment) -> None:
             share_title="My NerveTriage results",
             share_text=f"NerveTriage results{': ' + answers.client if answers.client else ''}",
         )
-        if mailto:
+        if mailto and link.url not in (email.body if origin and origin.contact else ""):
+            st.caption("This link is too long to go inside an email: press “Copy link” first, then “Send to”, and paste "
+                       "the link into the email where it asks for it.")
+        elif mailto:
             st.caption(
                 f"“Send to” opens your email app with a short summary and this link, addressed to "
                 f"{literal(origin.contact if origin and origin.contact else '')}; nothing goes through our server. "
