@@ -142,7 +142,8 @@ def offer_answers(incoming: Answers, source: Source, *, name: str = "", then_res
 def _must_ask(current: Answers, incoming: Answers, source: Source) -> bool:
     if source == "clinic":  # it adds to the person's answers: ask only if it would change one
         return not keeps_answers(current, incoming)
-    return has_answers(current) and incoming != current
+    # the day a link or file was sent is not an answer: reopening one's own file asks nothing
+    return has_answers(current) and incoming.model_copy(update={"dated": current.dated}) != current
 
 
 def opened_from_link() -> bool:

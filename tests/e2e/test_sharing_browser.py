@@ -7,6 +7,7 @@ Screenshots go to artifacts/screenshots/sharing-*.png.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import re
@@ -141,7 +142,11 @@ def test_pdf_and_answers_file_download_from_results(app_server: AppServer, page,
         page.locator(key("nt_download_json")).get_by_role("button").click()
     json_path = tmp_path / "answers.json"
     json_info.value.save_as(json_path)
-    assert Answers.model_validate_json(json_path.read_text(encoding="utf-8")) == original
+    saved = Answers.model_validate_json(json_path.read_text(encoding="utf-8"))
+    assert saved.dated == dt.date.today(), "the answers file carries the day it was saved"
+    assert saved.model_copy(update={"dated": None}) == original
+    assert json_info.value.suggested_filename == f"nervetriage-answers-{dt.date.today().isoformat()}.json"
+    assert pdf_info.value.suggested_filename == f"nervetriage-report-{dt.date.today().isoformat()}.pdf"
     assert_no_exception(page)
 
 
