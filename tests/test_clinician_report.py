@@ -262,12 +262,13 @@ def test_hostile_text_prints_as_text(sample: str) -> None:
                                             "origin": {"clinic": sample[:80]}})
     except ValueError:
         validated = raw
-    for answers in (raw, validated):
-        data, reader = _build(answers)
+    built: dict[str, tuple[bytes, PdfReader]] = {}
+    for name, answers in (("raw", raw), ("validated", validated)):
+        data, reader = built[name] = _build(answers)
         assert data.startswith(b"%PDF-") and 1 <= len(reader.pages) <= 2
         for action in (b"/URI", b"/JavaScript", b"/Launch", b"/Annots"):
             assert action not in data, action
-    text = _text(_build(raw)[1])
+    text = _text(built["raw"][1])
     shown = _flat(visible(sample))
     if shown.isascii() and shown.isprintable():
         assert shown in text

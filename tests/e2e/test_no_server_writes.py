@@ -110,7 +110,10 @@ def walk_a_session(browser, url: str, upload: Path) -> tuple[bytes, bytes]:  # t
     pg = context.new_page()
     goto_app(pg, f"{url}/results?a={encode_link(answers)}")
     goto_app(pg, url)
+    # The new page load restores the link's answers from the tab, so the upload asks first.
+    pg.get_by_text("Restored your answers", exact=False).first.wait_for(timeout=30_000)
     pg.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(upload))
+    pg.get_by_role("button", name="Replace my answers").click()
     pg.get_by_text("Answers restored from").wait_for(timeout=30_000)
     wait_idle(pg)
     pg.locator(".st-key-welcome_start button").click()
