@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -124,14 +125,30 @@ def _pages_seen(pg: Any, url: str) -> dict[str, list[str]]:
     """The anchors on Results (where a results link lands) and on the Journal and Where pages."""
     goto_app(pg, url)
     pg.get_by_role("heading", name="Results", exact=True).first.wait_for()
-    seen = {"results": sorted(pg.evaluate(ANCHORS))}
+    seen = {"results": _settled_anchors(pg)}
     assert_no_exception(pg)
     for label, name in (("Journal", "journal"), ("Where it hurts", "where")):
         pg.locator('[data-testid="stSidebarNav"] a', has_text=label).first.click()
         wait_idle(pg)
         assert_no_exception(pg)
-        seen[name] = sorted(pg.evaluate(ANCHORS))
+        seen[name] = _settled_anchors(pg)
     return seen
+
+
+def _settled_anchors(pg: Any, settle_s: float = 15) -> list[str]:
+    """The page's anchors once two reads after idle agree: a fresh session runs twice (the
+    browser bridge asks for a second run), and a read during that redraw missed the step links."""
+    deadline = time.monotonic() + settle_s
+    wait_idle(pg)
+    last = sorted(pg.evaluate(ANCHORS))
+    while time.monotonic() < deadline:
+        pg.wait_for_timeout(400)
+        wait_idle(pg)
+        now = sorted(pg.evaluate(ANCHORS))
+        if now == last:
+            return now
+        last = now
+    return last
 
 
 def test_hostile_text_in_a_link_adds_no_link_to_any_page(app_server: AppServer, page: Any) -> None:

@@ -109,6 +109,9 @@ def walk_a_session(browser, url: str, upload: Path) -> tuple[bytes, bytes]:  # t
     context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
     pg = context.new_page()
     goto_app(pg, f"{url}/results?a={encode_link(answers)}")
+    # The bridge keeps the link's answers in this tab once it has synced; wait for that, or the
+    # next page load may find nothing to restore (and the upload would then not ask).
+    pg.wait_for_function("() => (sessionStorage.getItem('nervetriage:tab') || '').includes('my calf tingles')", timeout=30_000)
     goto_app(pg, url)
     # The new page load restores the link's answers from the tab, so the upload asks first.
     pg.get_by_text("Restored your answers", exact=False).first.wait_for(timeout=30_000)
