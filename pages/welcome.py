@@ -8,6 +8,7 @@ from nervetriage.examples import load_examples
 from nervetriage.ui import sharing
 from nervetriage.ui.frame import ensure_frame
 from nervetriage.ui.nav import STEPS, page_file
+from nervetriage.ui.widgets import sure_button
 from nervetriage.ui_text import load_ui_text
 
 ensure_frame()
@@ -30,7 +31,7 @@ st.info(text.order, icon=":material/health_and_safety:")
 st.info(text.privacy, icon=":material/lock:")
 st.warning(text.disclaimer, icon=":material/medical_information:")
 st.caption(text.time)
-if st.button(text.start, key="welcome_start", type="primary", icon=":material/arrow_forward:"):
+if sure_button(text.start, key="welcome_start", type="primary", icon=":material/arrow_forward:"):
     st.switch_page(page_file(STEPS[0]))
 
 st.subheader(text.example_heading)
@@ -44,7 +45,7 @@ chosen = st.selectbox(
 )
 if chosen:
     st.write(examples[chosen].story)
-    if st.button(text.example_button, key="welcome_load_example", icon=":material/play_arrow:"):
+    if sure_button(text.example_button, key="welcome_load_example", icon=":material/play_arrow:"):
         example = examples[chosen]
         if sharing.offer_answers(example.fresh_answers(), "example", name=example.title, then_results=True):
             st.switch_page(page_file("results"))

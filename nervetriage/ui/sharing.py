@@ -37,6 +37,7 @@ from nervetriage.share import (
     read_answers_file,
 )
 from nervetriage.ui.state import get_answers, set_answers, update_answers
+from nervetriage.ui.widgets import sure_button
 from nervetriage.ui_text import PAGE_IDS as _PAGE_ORDER
 from nervetriage.ui_text import load_ui_text
 
@@ -363,20 +364,9 @@ def pdf_button(answers: Answers, build: Callable[[], bytes], *, file_name: str, 
         st.download_button(download, data=cached[1], file_name=file_name, mime="application/pdf", key=f"nt_download_{key}",
                            type="primary", icon=":material/picture_as_pdf:", on_click="ignore", width="stretch")
         return
-    # The click is noted by a callback, which runs before the script does: a rerun that
-    # interrupts this one (the browser bridge reporting, say) would otherwise drop the
-    # button's one-run trigger and lose the click.
-    asked = f"{_PDF_KEY}:{key}:asked"
-    clicked = st.button(prepare, key=f"nt_prepare_{key}", type="primary", icon=":material/picture_as_pdf:",
-                        width="stretch", on_click=_note_asked, args=(asked,))
-    if clicked or st.session_state.get(asked):
+    if sure_button(prepare, key=f"nt_prepare_{key}", type="primary", icon=":material/picture_as_pdf:", width="stretch"):
         st.session_state[f"{_PDF_KEY}:{key}"] = (digest, build())
-        st.session_state.pop(asked, None)
         st.rerun()
-
-
-def _note_asked(flag: str) -> None:
-    st.session_state[flag] = True
 
 
 def _pdf_button(answers: Answers, assessment: Assessment, today: dt.date) -> None:

@@ -169,3 +169,20 @@ def _outcomes(q: Question) -> None:
             key=key,
             on_change=changed,
         )
+
+
+def sure_button(label: str, key: str, **kwargs: Any) -> bool:
+    """``st.button`` whose click is not lost when another rerun interrupts the run it started.
+
+    A button's trigger lasts one run. When a rerun is asked for while that run is still
+    drawing the page above the button (the browser bridge reporting right after a page load,
+    say), the new run starts without the trigger and the click is gone. A callback runs
+    before the script, so the click is noted in the session first and taken here once.
+    """
+    flag = f"{key}__clicked"
+    clicked = st.button(label, key=key, on_click=_note_click, args=(flag,), **kwargs)
+    return bool(st.session_state.pop(flag, False)) or clicked
+
+
+def _note_click(flag: str) -> None:
+    st.session_state[flag] = True
