@@ -17,6 +17,7 @@ from nervetriage.scoring import assess
 from nervetriage.ui import browser_store, sharing
 from nervetriage.ui.nav import STEPS, WELCOME, build_pages, next_page, page_file, previous_page, step_number
 from nervetriage.ui.state import get_answers, reset_answers
+from nervetriage.ui.widgets import sure_button
 from nervetriage.ui_text import load_ui_text
 from nervetriage.urgent import urgent_flags
 
@@ -106,12 +107,15 @@ def _footer(page_id: str) -> None:
         return
     st.divider()
     left, right = st.columns(2)
-    if back is not None and left.button(labels.back, key="nav_back", width="stretch"):
-        st.switch_page(page_file(back))
+    if back is not None:
+        with left:
+            if sure_button(labels.back, key="nav_back", scope=page_id, width="stretch"):
+                st.switch_page(page_file(back))
     if forward is not None:
         caption = labels.to_results if forward == "results" else labels.next
-        if right.button(caption, key="nav_next", type="primary", width="stretch"):
-            st.switch_page(page_file(forward))
+        with right:
+            if sure_button(caption, key="nav_next", scope=page_id, type="primary", width="stretch"):
+                st.switch_page(page_file(forward))
 
 
 RESET_OPEN = "nt_reset_open"

@@ -171,15 +171,16 @@ def _outcomes(q: Question) -> None:
         )
 
 
-def sure_button(label: str, key: str, **kwargs: Any) -> bool:
+def sure_button(label: str, key: str, scope: str = "", **kwargs: Any) -> bool:
     """``st.button`` whose click is not lost when another rerun interrupts the run it started.
 
     A button's trigger lasts one run. When a rerun is asked for while that run is still
     drawing the page above the button (the browser bridge reporting right after a page load,
     say), the new run starts without the trigger and the click is gone. A callback runs
-    before the script, so the click is noted in the session first and taken here once.
+    before the script, so the click is noted in the session first and taken here once
+    (``scope``, such as the page, keeps a noted click from being taken somewhere else).
     """
-    flag = f"{key}__clicked"
+    flag = f"{key}__clicked:{scope}"
     clicked = st.button(label, key=key, on_click=_note_click, args=(flag,), **kwargs)
     return bool(st.session_state.pop(flag, False)) or clicked
 
