@@ -16,7 +16,10 @@ WORKDIR /app
 # Dependencies first (from pyproject.toml), so code changes do not reinstall them.
 COPY pyproject.toml README.md ./
 COPY nervetriage/ ./nervetriage/
+# The body map's plotly.js goes into its asset directory from the installed plotly package
+# (nervetriage/ui/plotly_asset.py): the image's file system can then be read-only.
 RUN pip install --editable . \
+    && python -m nervetriage.ui.plotly_asset \
     && python -m compileall -q /app/nervetriage
 
 # The app itself: entry point, pages, clinical content and examples, and the very same

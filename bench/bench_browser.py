@@ -138,23 +138,18 @@ def nav_latencies(page: Any, base: str, n: int) -> list[float]:
     return times
 
 
+# The map's areas on screen: the middle of each one's keyboard button (it sits on the area's
+# label point and takes no pointer events, so a click there lands on the map itself;
+# nervetriage/ui/assets/bodymap.js). Null until the map is drawn.
 MARKER_PIXELS = """() => {
-  const gd = document.querySelector('.js-plotly-plot');
-  if (!gd || !gd._fullLayout) return null;
+  const root = document.querySelector('[data-nt="bodymap"][data-nt-ready="1"]');
+  if (!root) return null;
   const out = [];
-  const box = gd.getBoundingClientRect();
-  gd.data.forEach((trace, ci) => {
-    if (!trace.customdata || !trace.x) return;
-    const xa = gd._fullLayout[(trace.xaxis || 'x').replace('x', 'xaxis')];
-    const ya = gd._fullLayout[(trace.yaxis || 'y').replace('y', 'yaxis')];
-    const seen = new Set();
-    trace.x.forEach((x, i) => {
-      const id = Array.isArray(trace.customdata[i]) ? trace.customdata[i][0] : trace.customdata[i];
-      if (typeof id !== 'string' || seen.has(id)) return;
-      const mid = Math.floor(trace.x.length / 2);
-      seen.add(id);
-      out.push({id, x: box.left + xa._offset + xa.l2p(x), y: box.top + ya._offset + ya.l2p(trace.y[i])});
-    });
+  root.querySelectorAll('[data-nt="region"]').forEach((b) => {
+    if (b.hidden) return;
+    const r = b.getBoundingClientRect();
+    if (r.top < 0 || r.bottom > innerHeight) return;
+    out.push({id: b.getAttribute('data-key'), x: r.left + r.width / 2, y: r.top + r.height / 2});
   });
   return out;
 }"""
@@ -168,8 +163,8 @@ def map_latencies(page: Any, base: str, n: int) -> tuple[list[float], int]:
     """
     page.goto(f"{base}/where")
     wait_idle(page)
-    # Streamlit fetches its Plotly bundle (~4.7 MB) on the first chart: on a busy machine
-    # the map can take seconds to appear, so wait for its click targets (not a fixed time).
+    # The map loads plotly.js (~4.8 MB, ~1.5 MB compressed) on first use: on a busy machine
+    # it can take seconds to appear, so wait for its areas (not a fixed time).
     points: list[dict[str, Any]] = []
     deadline = time.monotonic() + 30
     while not points and time.monotonic() < deadline:

@@ -20,8 +20,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
-SCRIPTS = ["bench_assess", "bench_bodymap", "bench_server", "bench_pages", "bench_browser", "bench_load", "bench_hostile",
-           "bench_protocol"]
+SCRIPTS = ["bench_assess", "bench_bodymap", "bench_server", "bench_pages", "bench_browser", "bench_map", "bench_load",
+           "bench_hostile", "bench_protocol"]
 TIMEOUT_S = 900
 
 
@@ -66,6 +66,7 @@ def targets(results: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
     assess_cases = results.get("assess", {}).get("cases", {})
     assess_worst = max((c["assess"]["median_us"] for c in assess_cases.values() if "assess" in c), default=None)
     bodymap = results.get("bodymap", {})
+    tap_map = results.get("map", {})
     n = load.get("sessions", 20)
     rows = [
         ("assess() per call, slowest case (us)", assess_worst, "<=", 1000.0),
@@ -75,6 +76,8 @@ def targets(results: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
         ("median page script time / bare page", _get(pages, "median_ratio"), "<=", 1.3),
         ("checkbox click-to-update p50 (ms)", _get(browser, "checkbox_click", "app", "p50_ms"), "<=", 250.0),
         ("body-map click-to-update p50 (ms)", _get(browser, "map_click", "p50_ms"), "<=", 250.0),
+        ("body-map click-to-highlight p50, Where page (ms)", _get(tap_map, "app", "highlight", "p50_ms"), "<=", 50.0),
+        ("body-map click-to-answers p50, Where page (ms)", _get(tap_map, "app", "answers", "p50_ms"), "<=", 200.0),
         (f"{n} sessions: step p95 (ms)", _get(load, "p95_ms"), "<=", 1000.0),
         (f"{n} sessions: errors", _get(load, "errors"), "<=", 0),
         (f"{n} sessions: peak server RSS (MB)", _get(load, "server_rss_mb", "peak"), "<=", 300.0),

@@ -15,6 +15,7 @@ views side by side: figure x = ``view_offsets(views)[view]`` + local x.
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 import threading
 from collections import OrderedDict
@@ -56,16 +57,16 @@ __all__ = [
     "Text",
     "apply_click",
     "build_results_figure",
-    "build_selection_figure",
     "click_targets",
     "detail_polylines",
     "figure_from_drawing",
     "intensity_colour",
     "landmark_point",
+    "landmark_view",
     "nerve_course_pieces",
     "nerve_course_points",
+    "nerve_views",
     "outline_polylines",
-    "parse_click",
     "region_at",
     "region_label",
     "region_polygons",
@@ -93,7 +94,7 @@ INTENSITY_STOPS: tuple[str, ...] = (
 )
 #: Okabe-Ito colours for the suspected nerves, by rank (none is close to the pain shading).
 NERVE_COLOURS: tuple[str, ...] = ("#0072B2", "#009E73", "#CC79A7", "#56B4E9")
-NERVE_WIDTHS: tuple[float, ...] = (6.0, 4.5, 3.5, 2.6)
+NERVE_WIDTHS: tuple[float, ...] = (3.6, 3.1, 2.7, 2.3)
 NERVE_OPACITY: tuple[float, ...] = (1.0, 0.9, 0.8, 0.75)
 
 SKIN = "#f4efe9"
@@ -103,6 +104,8 @@ REGION_BORDER = "#c9bfb4"
 SITE_FILL = "#9e9e9e"
 SPINE = "#4d4d4d"
 CRIMP = "#000000"
+CASING = "#ffffff"
+CASING_WIDTH = 1.6  # px added to a nerve line for its white edge
 DEFAULT_INTENSITY = 5
 #: A marked area nobody has rated yet (a clinic marked it): a light blue-grey, outside the
 #: yellow-to-red pain scale, so it claims no strength.
@@ -177,19 +180,45 @@ def landmark_point(landmark_id: str, side: PersonSide, view: View) -> Point:
     return _view(view).landmark(landmark_id, side)
 
 
-def nerve_course_points(nerve_id: str, side: PersonSide, view: View | None = None) -> list[Point]:
-    """The nerve's course landmarks (spine outwards) on ``side``; KeyError if one is not placed."""
+def landmark_view(landmark_id: str) -> View:
+    """The one view a landmark is placed in: the side of the body (front or back) where
+    the nerves run there. KeyError if it is placed in none."""
+    for view in VIEWS:
+        if landmark_id in _view(view).landmarks:
+            return view
+    raise KeyError(landmark_id)
+
+
+def nerve_course_points(nerve_id: str, side: PersonSide) -> list[tuple[View, Point]]:
+    """The nerve's course landmarks (spine outwards) on ``side``, each with the view it is placed in."""
     nerve = load_content().nerve(nerve_id)
-    geo = _view(view or nerve.view)
-    return [geo.landmark(lm, side) for lm in nerve.course]
+    return [(landmark_view(lm), _view(landmark_view(lm)).landmark(lm, side)) for lm in nerve.course]
 
 
 @dataclass(frozen=True)
 class CoursePiece:
-    """Part of a nerve's drawn course; ``hidden`` parts run on the far side of the body."""
+    """Part of a nerve's drawn course, in the one view where it runs there.
 
+    A ``link`` is a thin dotted connector (from the ankle into the soles inset), not the
+    course itself.
+    """
+
+    view: View
     points: tuple[Point, ...]
-    hidden: bool
+    link: bool = False
+
+
+@dataclass(frozen=True)
+class _Stretch:
+    """A run of a nerve's course inside one view, sampled densely (spine outwards)."""
+
+    view: View
+    points: tuple[Point, ...]
+    links: tuple[bool, ...]  # links[i]: the step from points[i] to points[i + 1] is a link
+    from_spine: bool  # starts on the spine (joined to it at the first root)
+    landmarks: tuple[str, ...]
+    opening: float  # length from its start over which it may move into its lane (see _opening)
+    closing: float  # length before its end over which it returns to its course (0: it stays in its lane)
 
 
 def _catmull_rom_segments(points: list[Point]) -> list[list[Point]]:
@@ -216,44 +245,87 @@ def _catmull_rom_segments(points: list[Point]) -> list[list[Point]]:
     return segments
 
 
+def _spine_views() -> tuple[View, ...]:
+    """The views that show the spine: those where every spinal site's landmark is placed (the back)."""
+    needed = [s.landmark for s in load_content().sites]
+    return tuple(v for v in VIEWS if all(lm in _view(v).landmarks for lm in needed))
+
+
 @functools.cache
-def _course_pieces(nerve_id: str, side: PersonSide, view: View) -> tuple[CoursePiece, ...]:
+def _course_stretches(nerve_id: str, side: PersonSide) -> tuple[_Stretch, ...]:
+    """The course split where it passes from one side of the body to the other.
+
+    Each landmark belongs to one view; consecutive landmarks of the same view make one
+    stretch, drawn as a smooth line there. Between stretches the nerve runs through the body
+    or round its side (from the roots forward into the pelvis, round the fibular neck):
+    nothing is drawn there, so no line crosses the other side of the figure.
+    """
     nerve = load_content().nerve(nerve_id)
-    geo = _view(view)
-    frames = load_geometry().frames[view]
     hints = {(s.from_, s.to): s for s in load_geometry().data.segments if s.nerve == nerve_id}
-    control: list[Point] = []
-    hidden: list[bool] = []  # hidden[i]: the segment from control[i] to control[i + 1]
-    first = geo.landmark(nerve.course[0], side)
-    if abs(first[0]) > 1e-9:
-        control.append((0.0, first[1]))  # joined to the spine: one cord from the spine outwards
-        hidden.append(False)
-    for a, b in zip(nerve.course, nerve.course[1:], strict=False):
-        control.append(geo.landmark(a, side))
+    chain: list[tuple[str, bool]] = [(nerve.course[0], False)]  # (landmark, the step to it is a link)
+    for a, b in itertools.pairwise(nerve.course):
         hint = hints.get((a, b))
-        for via in hint.via if hint else []:
-            x, y = frames[via.frame].to_xy(*via.at) if via.frame else via.at
-            hidden.append(bool(hint and hint.hidden))
-            control.append((x if side == geo.viewer_right_is else -x, y))
-        hidden.append(bool(hint and hint.hidden))
-    control.append(geo.landmark(nerve.course[-1], side))
+        link = bool(hint and hint.link)
+        chain += [(via, link) for via in (hint.via if hint else [])]
+        chain.append((b, link))
+    runs: list[tuple[View, list[str], list[bool]]] = []
+    for landmark, link in chain:
+        view = landmark_view(landmark)
+        if runs and runs[-1][0] == view:
+            runs[-1][1].append(landmark)
+            runs[-1][2].append(link)
+        else:
+            runs.append((view, [landmark], []))
+    stretches: list[_Stretch] = []
+    for i, (view, landmarks, links) in enumerate(runs):
+        last = i == len(runs) - 1
+        geo = _view(view)
+        control = [geo.landmark(lm, side) for lm in landmarks]
+        from_spine = i == 0 and view in _spine_views() and abs(control[0][0]) > 1e-9
+        if from_spine:
+            control.insert(0, (0.0, control[0][1]))  # joined to the spine: one cord from the spine outwards
+            links.insert(0, False)
+        if len(control) < 2:
+            continue
+        points: list[Point] = []
+        dense_links: list[bool] = []
+        for seg, link in zip(_catmull_rom_segments(control), links, strict=True):
+            points.extend(seg if not points else seg[1:])
+            dense_links.extend([link] * (len(seg) - 1))
+        opening = abs(control[1][0]) + 1.0 if from_spine else START_TAPER
+        closing = 0.0 if last else START_TAPER
+        stretches.append(_Stretch(view, tuple(points), tuple(dense_links), from_spine, tuple(landmarks), opening, closing))
+    return tuple(stretches)
+
+
+def _pieces(view: View, points: Sequence[Point], links: Sequence[bool]) -> list[CoursePiece]:
+    """Split a stretch where it changes between course and link."""
     pieces: list[CoursePiece] = []
-    current: list[Point] = []
-    current_hidden = hidden[0]
-    for seg, is_hidden in zip(_catmull_rom_segments(control), hidden, strict=True):
-        if current and is_hidden != current_hidden:
-            pieces.append(CoursePiece(tuple(current), current_hidden))
-            current = [current[-1]]
-        current_hidden = is_hidden
-        current.extend(seg if not current else seg[1:])
-    pieces.append(CoursePiece(tuple(current), current_hidden))
-    return tuple(pieces)
+    current: list[Point] = [points[0]]
+    for i, link in enumerate(links):
+        if i and link != links[i - 1]:
+            pieces.append(CoursePiece(view, tuple(current), links[i - 1]))
+            current = [points[i]]
+        current.append(points[i + 1])
+    pieces.append(CoursePiece(view, tuple(current), links[-1]))
+    return pieces
+
+
+def nerve_views(nerve_id: str) -> tuple[View, ...]:
+    """The views a nerve is drawn in: those where some part of its course runs."""
+    views = {s.view for s in _course_stretches(nerve_id, "left")}
+    return tuple(v for v in VIEWS if v in views)
 
 
 def nerve_course_pieces(nerve_id: str, side: PersonSide, view: View | None = None) -> list[CoursePiece]:
-    """The nerve drawn as smooth lines from the spine to its end, on the person's ``side``."""
-    nerve = load_content().nerve(nerve_id)
-    return list(_course_pieces(nerve_id, side, view or nerve.view))
+    """The nerve drawn as smooth lines from the spine to its end on the person's ``side``,
+    each piece in the view where it runs (only those in ``view`` if given)."""
+    return [
+        piece
+        for stretch in _course_stretches(nerve_id, side)
+        if view is None or stretch.view == view
+        for piece in _pieces(stretch.view, stretch.points, stretch.links)
+    ]
 
 
 # ---------------------------------------------------------------------- labels
@@ -338,24 +410,6 @@ def region_at(view: View, x: float, y: float) -> tuple[str, PersonSide | None] |
     """(region or site id, person's side) at view-local (x, y); side is None for sites."""
     hit = target_at(view, x, y)
     return None if hit is None else (hit.id, hit.side)
-
-
-def parse_click(point: Mapping[str, Any]) -> Target | None:
-    """Turn one selected point of a Plotly event into a Target; anything odd gives None."""
-    if not isinstance(point, Mapping):
-        return None
-    data = point.get("customdata")
-    if isinstance(data, list | tuple):
-        data = data[0] if data else None
-    if not isinstance(data, str) or len(data) > 120:
-        return None
-    parts = data.split(":")
-    content = load_content()
-    if len(parts) == 3 and parts[0] == "region" and parts[1] in content.region_ids and parts[2] in ("left", "right"):
-        return Target("region", parts[1], parts[2])  # type: ignore[arg-type]
-    if len(parts) == 2 and parts[0] == "site" and parts[1] in {s.id for s in content.sites}:
-        return Target("site", parts[1])
-    return None
 
 
 def apply_click(answers: Answers, target: Target) -> Answers:
@@ -579,27 +633,194 @@ def selection_drawing(answers: Answers, views: Sequence[View] = VIEWS) -> Drawin
 
 
 @functools.cache
-def _branch(nerve_id: str, side: PersonSide, region_id: str) -> tuple[Point, Point] | None:
-    """A dotted branch from the nerve's course to a painful region it does not pass through."""
-    view = load_content().nerve(nerve_id).view
-    course = np.vstack([_as_array(p.points) for p in nerve_course_pieces(nerve_id, side, view)])
-    for poly, arr, _box in _polygon_arrays(view):
-        if poly.kind != "region" or poly.id != region_id or poly.side != side:
+def _branch_target(nerve_id: str, side: PersonSide, region_id: str) -> tuple[View, Point] | None:
+    """Where a dotted branch should reach a painful region the nerve's course does not pass
+    through: (view, a point well inside the region); None if the course passes through it
+    or close by in a view that shows it."""
+    best: tuple[float, View, Point] | None = None
+    for stretch in _course_stretches(nerve_id, side):
+        course = _as_array(stretch.points)
+        for poly, arr, _box in _polygon_arrays(stretch.view):
+            if poly.kind != "region" or poly.id != region_id or poly.side != side:
+                continue
+            if points_in_polygon(course[:, 0], course[:, 1], arr).any():
+                return None
+            target = _label_point(stretch.view, poly)
+            distance = float(np.sqrt(((course - np.array(target)) ** 2).sum(axis=1).min()))
+            if distance < 2.5:
+                return None
+            if best is None or distance < best[0]:
+                best = (distance, stretch.view, target)
+    return None if best is None else (best[1], best[2])
+
+
+@functools.cache
+def _ancestors(nerve_id: str) -> frozenset[str]:
+    """The nerves this one branches from (its parent, the parent's parent...)."""
+    content = load_content()
+    out: set[str] = set()
+    parent = content.nerve(nerve_id).parent
+    while parent is not None and parent not in out:
+        out.add(parent)
+        parent = content.nerve(parent).parent
+    return frozenset(out)
+
+
+@functools.cache
+def _reaches(nerve_id: str, side: PersonSide, region_id: str) -> bool:
+    """Whether the nerve's course passes through or close by the region in a view that shows both."""
+    if _branch_target(nerve_id, side, region_id) is not None:
+        return False
+    return any(
+        poly.kind == "region" and poly.id == region_id and poly.side == side
+        for stretch in _course_stretches(nerve_id, side)
+        for poly in _view(stretch.view).polygons
+    )
+
+
+#: Nerves sharing a path (running within ``SHARED_FAR`` of each other) are drawn side by
+#: side, ``LANE_STEP`` apart in rank order, the bundle centred on their course and kept
+#: ``EDGE_MARGIN`` inside the figure; elsewhere each nerve is drawn on its course.
+#: Units are those of the views (about 1 cm); at the app's size a unit is about 3.3 px, so
+#: lanes 1.6 apart leave a gap between the widest lines (3.6 px).
+LANE_STEP = 1.6
+SHARED_FAR = 2.0
+#: Lanes open and close over this length where nerves start or go round to the other view
+#: together (see ``_opening``).
+START_TAPER = 3.0
+#: A lane opens over this length of course before a shared path and closes over it after.
+LANE_EASE = 8.0
+#: Lanes are shifts sideways, widened where a course runs aslant, up to 40 degrees from upright.
+MIN_UPRIGHT = math.cos(math.radians(40))
+EDGE_MARGIN = 0.8  # a lane keeps this far inside the figure's outline
+MIDLINE_MARGIN = 2.0  # and this far from the midline (the spine)
+
+
+@functools.cache
+def _outline_segments(view: View) -> tuple[tuple[np.ndarray, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]], ...]:
+    """Each outline of the view as an array, with its segments' x0, y0, x1, y1."""
+    out = []
+    for line in _view(view).outlines:
+        arr = _as_array(line)
+        out.append((arr, (arr[:-1, 0], arr[:-1, 1], arr[1:, 0], arr[1:, 1])))
+    return tuple(out)
+
+
+def _room(view: View, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """How far the figure reaches to the viewer's left and right of each point, at its height
+    (infinite for a point outside the figure: a link between the feet and the soles inset),
+    up to the midline: a nerve stays on its own side of the body (not along the spine)."""
+    left = np.full(len(points), np.inf)
+    right = np.full(len(points), np.inf)
+    px, py = points[:, 0:1], points[:, 1:2]
+    for arr, (x0, y0, x1, y1) in _outline_segments(view):
+        inside = points_in_polygon(points[:, 0], points[:, 1], arr)[:, None]
+        crosses = inside & ((y0[None] > py) != (y1[None] > py))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            at = x0[None] + (py - y0[None]) * (x1 - x0)[None] / (y1 - y0)[None]
+        right = np.minimum(right, np.where(crosses & (at >= px), at - px, np.inf).min(axis=1))
+        left = np.minimum(left, np.where(crosses & (at < px), px - at, np.inf).min(axis=1))
+    x = points[:, 0]
+    spine = np.maximum(np.abs(x) - (MIDLINE_MARGIN - EDGE_MARGIN), 0.0)
+    return np.where(x > 0, np.minimum(left, spine), left), np.where(x < 0, np.minimum(right, spine), right)
+
+
+def _distance_to_polyline(points: np.ndarray, line: np.ndarray) -> np.ndarray:
+    """The distance from each of ``points`` to the polyline ``line`` (to its segments, not just its vertices)."""
+    a, b = line[:-1], line[1:]
+    ab = b - a
+    length2 = np.maximum((ab * ab).sum(axis=1), 1e-12)
+    t = np.clip(((points[:, None, :] - a[None]) * ab[None]).sum(axis=2) / length2[None], 0.0, 1.0)
+    nearest = a[None] + t[..., None] * ab[None]
+    return np.sqrt(((points[:, None, :] - nearest) ** 2).sum(axis=2)).min(axis=1)
+
+
+@functools.cache
+def _opening(stretch: _Stretch) -> np.ndarray:
+    """How far each point of a stretch may move into its lane (0 to 1). A course from the
+    spine opens along its root and the first ``START_TAPER`` units after it, so it starts
+    on the spine at its root's level; one coming round from the other view opens over its
+    first ``START_TAPER`` units, and one going round to the other view closes over its last:
+    nerves that start (or go round) together do so at one point, where they really run."""
+    arc = _arc_lengths(_as_array(stretch.points))
+    weight = np.clip(arc / stretch.opening, 0.0, 1.0)
+    if stretch.closing:
+        weight = np.minimum(weight, np.clip((arc[-1] - arc) / stretch.closing, 0.0, 1.0))
+    return weight
+
+
+def _arc_lengths(points: np.ndarray) -> np.ndarray:
+    """The distance along the polyline from its first point to each point."""
+    return np.concatenate([[0.0], np.cumsum(np.sqrt((np.diff(points, axis=0) ** 2).sum(axis=1)))])
+
+
+@functools.lru_cache(maxsize=512)
+def _drawn_courses(lines: tuple[tuple[int, str, PersonSide], ...]) -> tuple[tuple[int, _Stretch, tuple[Point, ...]], ...]:
+    """Every stretch of the drawn nerves ((rank, nerve id, side), ...) with its points moved
+    into its lane where it shares a path with another drawn nerve: (line index, stretch,
+    drawn points)."""
+    items = [(i, stretch) for i, (_rank, nerve_id, side) in enumerate(lines) for stretch in _course_stretches(nerve_id, side)]
+    out: list[tuple[int, _Stretch, tuple[Point, ...]]] = []
+    for i, stretch in items:
+        rank, nerve_id, side = lines[i]
+        pts = _as_array(stretch.points)
+        # the other nerves here, with their ranks; where another nerve starts (at its root,
+        # or where it comes round from the other view) nobody moves aside for it: nerves
+        # starting together start at one point
+        others = [(lines[j][0], line) for j, o in items if o.view == stretch.view and lines[j][1] != nerve_id
+                  for line in [_as_array(o.points)[_opening(o) >= 1.0 - 1e-9]] if len(line) >= 2]
+        opening = _opening(stretch)
+        if not others or not opening.any():
+            out.append((i, stretch, stretch.points))
             continue
-        if points_in_polygon(course[:, 0], course[:, 1], arr).any():
-            return None
-        target = _label_point(view, poly)
-        distances = ((course - np.array(target)) ** 2).sum(axis=1)
-        start = course[int(distances.argmin())]
-        if distances.min() < 2.5**2:
-            return None
-        return ((float(start[0]), float(start[1])), target)
-    return None
+        near = np.array([_distance_to_polyline(pts, line) for _rank, line in others])  # (others, points)
+        ranks = np.array([r for r, _line in others])[:, None]
+        # a nerve that runs beside this one anywhere within LANE_EASE / 2 along the course
+        # counts here too: the lanes open before the shared path and close after it
+        arc = _arc_lengths(pts)
+        within = np.abs(arc[:, None] - arc[None, :]) <= LANE_EASE / 2
+        members = ((near < SHARED_FAR).astype(float) @ within.astype(float)) > 0
+        count = 1 + members.sum(axis=0)
+        index = (members & (ranks < rank)).sum(axis=0)
+        # the nerves sharing a path side by side, in rank order from the midline outwards
+        # (the same order on both legs), the bundle centred on the course
+        outward = 1.0 if side == _view(stretch.view).viewer_right_is else -1.0
+        lane = outward * (index - (count - 1) / 2)
+        hi = (count - 1) / 2  # the bundle reaches this many lanes either side of the course
+        # eased along the course, not stepped where another nerve joins or leaves; wider
+        # where the course runs aslant, so the lanes stay LANE_STEP apart across it (a shift
+        # sideways never loops at a bend, as one along the normal would)
+        kernel = np.clip(1.0 - np.abs(arc[:, None] - arc[None, :]) / (LANE_EASE / 2), 0.0, None)
+        kernel /= kernel.sum(axis=1, keepdims=True)
+        tangent = np.gradient(pts, axis=0)
+        upright = np.abs(tangent[:, 1]) / np.maximum(np.sqrt((tangent**2).sum(axis=1)), 1e-9)
+        scale = LANE_STEP / np.maximum(upright, MIN_UPRIGHT)
+        lane, hi = (kernel @ v * scale for v in (lane, hi))
+        lo = -hi
+        # the whole bundle moves over where the limb has no room for it on one side
+        left = np.full(len(pts), np.inf)
+        right = np.full(len(pts), np.inf)
+        wide = (within.astype(float) @ (count > 1).astype(float)) > 0  # where a bundle is, or the easing reaches
+        left[wide], right[wide] = _room(stretch.view, pts[wide])
+        left, right = left - EDGE_MARGIN, right - EDGE_MARGIN
+        over = np.where(hi > right, right - hi, 0.0) + np.where(lo < -left, -left - lo, 0.0)
+        # too wide for the limb here (four nerves behind the ankle): centred on the limb
+        with np.errstate(invalid="ignore"):  # no edge either side (between the feet and the soles): inf - inf
+            centred = np.nan_to_num((right - hi - left - lo) / 2, nan=0.0, posinf=0.0, neginf=0.0)
+        over = kernel @ np.where(hi - lo > left + right, centred, over)
+        moved = pts[:, 0] + (lane + over) * opening
+        out.append((i, stretch, tuple((round(float(x), 2), round(float(y), 2)) for x, y in zip(moved, pts[:, 1], strict=True))))
+    return tuple(out)
 
 
 def results_drawing(answers: Answers, assessment: Assessment, dermatomes: bool = False, max_nerves: int = 4,
                     views: Sequence[View] = VIEWS) -> Drawing:
-    """The results map: painful regions, suspected nerves from the spine, crimps, legend."""
+    """The results map: painful regions, suspected nerves from the spine, crimps, legend.
+
+    Each part of a nerve is drawn in the view showing the side of the body where it runs
+    (the back of the thigh on the back view, the shin on the front view); the spine, the
+    roots and the crimps along them are on the back view only.
+    """
     content = load_content()
     drawing = _base(views)
     chosen = _region_shapes(answers)
@@ -618,65 +839,89 @@ def results_drawing(answers: Answers, assessment: Assessment, dermatomes: bool =
     if any(level is None for level in chosen.values()):
         drawing.legend.append(LegendEntry("unrated", UNRATED_LEGEND, UNRATED_FILL, "fill"))
 
-    # the spine: every nerve here starts from it; crimps sit on it
+    # the spine, on the views that show it (the back): every nerve here starts from it;
+    # crimps sit on it (their areas shaded under the nerves, their marks on top)
     site_landmarks = {s.id: s.landmark for s in content.sites}
-    for view in sorted(views):  # back first: the legend shows the spine's solid style
+    crimp_views = [v for v in views if all(site_landmarks[s] in _view(v).landmarks for s in assessment.sites)]
+    for view in crimp_views if assessment.sites else []:
+        for poly in _view(view).polygons:
+            if poly.kind == "site" and poly.id in assessment.sites:
+                drawing.shapes.append(Shape(view, poly.points, "site", fill=SITE_FILL, fill_opacity=0.45, line="#616161", width=0.8))
+    spine_views = [v for v in views if v in _spine_views()]
+    spines: list[Shape] = []  # drawn over the nerves' roots, which leave it
+    for view in spine_views:
         geo = _view(view)
         spine = [(0.0, geo.landmarks["spine_neck"][1] + 4.0)]
         spine += [geo.landmarks[site_landmarks[s]] for s in ("neck", "upper_back", "mid_back", "low_back", "pelvis")]
-        behind = view == "front"
-        drawing.shapes.append(
-            Shape(view, tuple(spine), "spine", line=SPINE, width=2.2 if behind else 3.0, dash="dot" if behind else "solid",
-                  group="spine", hover="The spine: the nerves to the legs start here")
-        )
-    drawing.legend.append(LegendEntry("spine", "Spine, where the nerves start", SPINE, "line", width=3))
+        spines.append(Shape(view, tuple(spine), "spine", line=SPINE, width=3.0, group="spine",
+                            hover="The spine: the nerves to the legs start here"))
+    if spine_views:
+        drawing.legend.append(LegendEntry("spine", "Spine, where the nerves start", SPINE, "line", width=3))
 
-    nerves = assessment.nerves[:max_nerves]
-    for rank, suspect in enumerate(nerves):
+    # (rank, nerve) of the ranked nerves drawn in these views: numbers and colours follow the
+    # ranked list even when a view leaves one out
+    nerves = [(rank, n) for rank, n in enumerate(assessment.nerves[:max_nerves]) if any(v in views for v in nerve_views(n.id))]
+    lines: list[tuple[int, str, PersonSide]] = []
+    for rank, suspect in nerves:
+        sides: list[PersonSide] = ["left", "right"] if "both" in suspect.sides else [s for s in suspect.sides if s != "both"]
+        lines += [(rank, suspect.id, side) for side in sides]
+    drawn = _drawn_courses(tuple(lines))
+    drawn_ids = [n.id for _rank, n in nerves]
+    nerve_shapes: dict[int, list[Shape]] = {}
+    for rank, suspect in nerves:
         nerve = content.nerve(suspect.id)
-        if nerve.view not in views:
-            continue
         group = f"nerve:{nerve.id}"
         colour, width = NERVE_COLOURS[rank % len(NERVE_COLOURS)], NERVE_WIDTHS[min(rank, len(NERVE_WIDTHS) - 1)]
-        sides: list[PersonSide] = ["left", "right"] if "both" in suspect.sides else [s for s in suspect.sides if s != "both"]
+        sides = sorted({side for r, _n, side in lines if r == rank}, key=("left", "right").index)
         side_text = "both sides" if len(sides) == 2 else f"{sides[0]} side" if sides else ""
-        hover = f"{rank + 1}. {nerve.name} ({nerve.roots}), {side_text}"
-        # nerves sharing a path are drawn side by side, a little apart, so each stays visible
-        shift = (rank - (len(nerves) - 1) / 2) * 0.7
-        for side in sides:
-            pieces = [
-                CoursePiece(tuple((round(x + (shift if abs(x) > 1.5 else 0.0), 2), y) for x, y in piece.points), piece.hidden)
-                for piece in nerve_course_pieces(nerve.id, side, nerve.view)
-            ]
-            for piece in pieces:
-                drawing.shapes.append(
-                    Shape(nerve.view, piece.points, "nerve", line=colour, width=width if not piece.hidden else max(width - 1.5, 1.5),
-                          dash="dot" if piece.hidden else "solid", group=group,
-                          hover=hover + (" (runs at the back here)" if piece.hidden else ""))
+        hover = f"{rank + 1}. {nerve.name} ({nerve.roots}), {side_text}" if side_text else f"{rank + 1}. {nerve.name} ({nerve.roots})"
+        runs_in = nerve_views(nerve.id)
+        shapes = nerve_shapes.setdefault(rank, [])
+        for i, stretch, points in drawn:
+            if lines[i][0] != rank or stretch.view not in views:
+                continue
+            other = [v for v in runs_in if v != stretch.view]
+            here = hover + (f"; it continues on the {other[0]} view" if other else "")
+            for piece in _pieces(stretch.view, points, stretch.links):
+                if not piece.link:
+                    # a thin white edge either side: lines side by side, or over dark shading, stay apart
+                    shapes.append(Shape(stretch.view, piece.points, "casing", line=CASING, width=width + CASING_WIDTH, group=group))
+                shapes.append(
+                    Shape(stretch.view, piece.points, "nerve", line=colour, width=width if not piece.link else max(width - 1.5, 1.5),
+                          dash="dot" if piece.link else "solid", group=group,
+                          hover=here + (" (it continues under the foot)" if piece.link else ""))
                 )
+        for side in sides:
             for region_id in suspect.regions:
                 if (region_id, side) not in chosen:
                     continue
-                branch = _branch(nerve.id, side, region_id)
-                if branch is not None:
-                    start, target = branch
-                    drawing.shapes.append(
-                        Shape(nerve.view, ((start[0] + shift, start[1]), target), "branch", line=colour, width=1.8, dash="dot",
-                              group=group, hover=f"{nerve.name}: its branches reach where it hurts")
-                    )
+                if any(_reaches(other, side, region_id) for other in drawn_ids if nerve.id in _ancestors(other)):
+                    continue  # a branch of this nerve drawn on the map already reaches it
+                branch = _branch_target(nerve.id, side, region_id)
+                if branch is None or branch[0] not in views:
+                    continue
+                view, target = branch
+                course = np.vstack([_as_array(pts) for i, stretch, pts in drawn
+                                    if lines[i][0] == rank and lines[i][2] == side and stretch.view == view])
+                start = course[int(((course - np.array(target)) ** 2).sum(axis=1).argmin())]
+                shapes.append(
+                    Shape(view, ((float(start[0]), float(start[1])), target), "branch", line=colour, width=1.8, dash="dot",
+                          group=group, hover=f"{nerve.name}: its branches reach where it hurts")
+                )
         label = f"{rank + 1}. {nerve.name}, {side_text}" if side_text else f"{rank + 1}. {nerve.name}"
         drawing.legend.append(LegendEntry(group, label, colour, "line", width=width))
+    # the top-ranked nerve drawn last, on top where lines cross
+    for rank in sorted(nerve_shapes, reverse=True):
+        drawing.shapes.extend(nerve_shapes[rank])
+    drawing.shapes.extend(spines)
 
-    if assessment.sites:
-        for view in views:
+    if assessment.sites and crimp_views:
+        for view in crimp_views:
             geo = _view(view)
-            for poly in geo.polygons:
-                if poly.kind == "site" and poly.id in assessment.sites:
-                    drawing.shapes.append(Shape(view, poly.points, "site", fill=SITE_FILL, fill_opacity=0.45, line="#616161", width=0.8))
             for site in assessment.sites:
                 x, y = geo.landmarks[site_landmarks[site]]
                 drawing.marks.append(
-                    Mark(view, x, y, "crimp", symbol="x", size=15, colour=CRIMP, group="crimp",
+                    Mark(view, x, y, "crimp", symbol="x", size=13, colour=CRIMP, group="crimp",
                          hover=f"Crimp: {region_label(site, None).lower()} (you reported it stiff or painful)")
                 )
         drawing.legend.append(LegendEntry("crimp", "Crimp along the nerve you reported", CRIMP, "marker"))
@@ -774,13 +1019,16 @@ def figure_from_drawing(drawing: Drawing, height: int = 700, extra_traces: Seque
     """
     offsets = view_offsets(drawing.views)
     legend = {e.group: e for e in drawing.legend}
+    # the legend lists its rows in the drawing's order (the nerves by rank), whatever order
+    # the traces are drawn in
+    legend_rank = {e.group: 100 + i for i, e in enumerate(drawing.legend)}
     shown: set[str] = set()
     traces: list[dict[str, Any]] = []
     groups: dict[tuple[Any, ...], list[Shape]] = {}
     for shape in drawing.shapes:
         key = (shape.layer, shape.fill, shape.fill_opacity, shape.line, shape.width, shape.dash, shape.group, shape.hover)
         groups.setdefault(key, []).append(shape)
-    for (_layer, fill, fill_opacity, line, width, dash, group, hover), shapes in groups.items():
+    for (layer, fill, fill_opacity, line, width, dash, group, hover), shapes in groups.items():
         xs, ys = _trace_xy(shapes, offsets)
         trace: dict[str, Any] = {
             "type": "scatter",
@@ -798,9 +1046,9 @@ def figure_from_drawing(drawing: Drawing, height: int = 700, extra_traces: Seque
             trace["hoveron"] = "points"
         else:
             trace["hoverinfo"] = "skip"
-        if group in legend and group not in shown:
+        if group in legend and group not in shown and layer != "casing":
             shown.add(group)
-            trace.update(name=legend[group].label, showlegend=True, legendgroup=group)
+            trace.update(name=legend[group].label, showlegend=True, legendgroup=group, legendrank=legend_rank[group])
         elif group:
             trace["legendgroup"] = group
         traces.append(trace)
@@ -820,7 +1068,7 @@ def figure_from_drawing(drawing: Drawing, height: int = 700, extra_traces: Seque
         }
         if group in legend and group not in shown:
             shown.add(group)
-            trace.update(name=legend[group].label, showlegend=True, legendgroup=group)
+            trace.update(name=legend[group].label, showlegend=True, legendgroup=group, legendrank=legend_rank[group])
         traces.append(trace)
     text_groups: dict[str | None, list[Text]] = {}
     for text in drawing.texts:
@@ -847,7 +1095,7 @@ def figure_from_drawing(drawing: Drawing, height: int = 700, extra_traces: Seque
         }
         if group in legend and group not in shown:
             shown.add(group)
-            trace.update(name=legend[group].label, showlegend=True)
+            trace.update(name=legend[group].label, showlegend=True, legendrank=legend_rank[group])
         traces.append(trace)
     traces.extend(extra_traces)
     if drawing.message:
@@ -880,38 +1128,6 @@ def figure_from_drawing(drawing: Drawing, height: int = 700, extra_traces: Seque
     return (SharedFigure if shared else go.Figure)(data=traces, layout=layout, _validate=False)
 
 
-def _click_trace(views: Sequence[View], answers: Answers) -> dict[str, Any]:
-    offsets = view_offsets(views)
-    chosen = _region_shapes(answers)
-    sites = {s.site for s in answers.sites if s.pain or s.stiffness}
-    targets = click_targets(views)
-    hover = []
-    for t in targets:
-        if t.target.kind == "region" and (t.target.id, t.target.side) in chosen:
-            level = chosen[(t.target.id, t.target.side or "")]
-            strength = "not rated yet" if level is None else f"{level}/10"
-            hover.append(f"{t.label}: {strength} (click to remove)")
-        elif t.target.kind == "site":
-            hover.append(f"{t.label}, along the nerve" + (" (click to remove)" if t.target.id in sites else ""))
-        else:
-            hover.append(t.label)
-    return {
-        "type": "scatter",
-        "x": [round(t.x + offsets[t.view], 2) for t in targets],
-        "y": [t.y for t in targets],
-        "customdata": [t.target.customdata for t in targets],
-        "hovertext": hover,
-        "hovertemplate": "%{hovertext}<extra></extra>",
-        # Text mode with no text: Plotly hovers and selects these points like markers but
-        # draws nothing for them, where 590 transparent markers were 590 SVG paths that the
-        # browser re-created after every click (body-map click p50 317 -> 247 ms measured).
-        "mode": "text",
-        "hoveron": "points",
-        "showlegend": False,
-        "name": "click targets",
-    }
-
-
 class _FigureCache:
     """The last few figures built, by the answers (and options) they were built from.
 
@@ -942,24 +1158,7 @@ class _FigureCache:
             self._items.clear()
 
 
-_SELECTION_FIGURES = _FigureCache(16)
 _RESULTS_FIGURES = _FigureCache(16)
-
-
-def build_selection_figure(answers: Answers, views: Sequence[View] = VIEWS, height: int = 660, cached: bool = True) -> go.Figure:
-    """The clickable map; its last trace holds the invisible click markers (customdata).
-
-    With ``cached`` (the app), the figure for the same answers is built once and shared:
-    treat it as read-only.
-    """
-
-    def build() -> go.Figure:
-        return figure_from_drawing(selection_drawing(answers, views), height=height, extra_traces=[_click_trace(views, answers)],
-                                   shared=cached)
-
-    if not cached:
-        return build()
-    return _SELECTION_FIGURES.get((answers.model_dump_json(), tuple(views), height), build)
 
 
 def build_results_figure(answers: Answers, assessment: Assessment, dermatomes: bool = False, max_nerves: int = 4,

@@ -193,7 +193,6 @@ class Nerve(_Model):
     name: str
     roots: str
     family: str
-    view: Literal["front", "back"]
     side_specific: bool = True
     course: list[str] = Field(min_length=2)
     course_text: str

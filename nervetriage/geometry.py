@@ -138,13 +138,19 @@ class ViewGeometry(_Model):
 
 
 class Segment(_Model):
-    """A drawing hint for part of a nerve's course (e.g. dotted where it runs behind)."""
+    """A drawing hint for one step of a nerve's course (``from`` -> ``to``).
+
+    ``via``: landmarks the step passes on the way, each drawn in the view it is placed in
+    (the fibular nerves run down the back of the thigh before they reach the shin).
+    ``link``: drawn as a thin dotted connector, not as the course (the jump from the
+    ankle into the soles inset below the figure).
+    """
 
     nerve: str
     from_: str = Field(alias="from")
     to: str
-    hidden: bool = False
-    via: list[Anchor] = Field(default_factory=list)
+    link: bool = False
+    via: list[str] = Field(default_factory=list)
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
@@ -197,10 +203,23 @@ def check_against_content(bodymap: BodyMap, content: Content) -> list[str]:
         for name in view.landmarks:
             if name not in landmark_ids:
                 problems.append(f"{BODYMAP_FILE}: field views.{view_name}.landmarks.{name}: unknown landmark")
+    # Each landmark is placed in one view: the one showing the side of the body (front or
+    # back) where the nerve runs there. A nerve is drawn in a view only between landmarks
+    # of that view, so no part of it is drawn across the other side of the body.
+    placed: dict[str, list[str]] = {}
+    for view_name, view in bodymap.views.items():
+        for name in view.landmarks:
+            placed.setdefault(name, []).append(view_name)
+    for name, views_of in placed.items():
+        if len(views_of) > 1:
+            problems.append(
+                f"{BODYMAP_FILE}: field views.{views_of[1]}.landmarks.{name}: already placed in the {views_of[0]} view "
+                "(place a landmark in the one view where the nerve runs there)"
+            )
     for nerve in content.nerves:
-        missing = [lm for lm in nerve.course if lm not in bodymap.views[nerve.view].landmarks]
+        missing = [lm for lm in nerve.course if lm not in placed]
         if missing:
-            problems.append(f"{BODYMAP_FILE}: field views.{nerve.view}.landmarks: nerve {nerve.id} needs {missing}")
+            problems.append(f"{BODYMAP_FILE}: field views.*.landmarks: nerve {nerve.id} needs {missing}")
     for site in content.sites:
         if site.landmark not in bodymap.views["back"].landmarks:
             problems.append(f"{BODYMAP_FILE}: field views.back.landmarks: site {site.id} needs {site.landmark!r}")
@@ -212,6 +231,9 @@ def check_against_content(bodymap: BodyMap, content: Content) -> list[str]:
         course = content.nerve(seg.nerve).course
         if seg.from_ not in course or seg.to not in course or course.index(seg.to) != course.index(seg.from_) + 1:
             problems.append(f"{BODYMAP_FILE}: field segments.{i}: {seg.from_}->{seg.to} is not a step of {seg.nerve}'s course")
+        for j, via in enumerate(seg.via):
+            if via not in placed:
+                problems.append(f"{BODYMAP_FILE}: field segments.{i}.via.{j}: landmark {via!r} is not placed in any view")
     return problems
 
 

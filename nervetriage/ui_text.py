@@ -7,7 +7,9 @@ the field named, rather than a page at run time.
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
 from pathlib import Path
+from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
@@ -16,6 +18,16 @@ from nervetriage.content import CONTENT_DIR, ContentError, read_yaml
 
 class _Text(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+    #: field -> the placeholder(s) in braces the page fills in: a wording edit must keep them
+    placeholders: ClassVar[Mapping[str, str | tuple[str, ...]]] = {}
+
+    @model_validator(mode="after")
+    def _placeholders_kept(self) -> _Text:
+        for field, needed in self.placeholders.items():
+            for placeholder in (needed,) if isinstance(needed, str) else needed:
+                if placeholder not in getattr(self, field):
+                    raise ValueError(f"{field} must contain {placeholder}")
+        return self
 
 
 class WelcomeText(_Text):
@@ -33,6 +45,37 @@ class WelcomeText(_Text):
 
 
 WHERE_PLACEHOLDERS = {"marked_by": "{clinic}", "marked_by_rated": "{clinic}", "unrated_note": "{middle}"}
+MAP_PLACEHOLDERS = {"area_name": ("{area}", "{state}"), "added": ("{area}",), "removed": ("{area}",), "site_label": ("{site}",)}
+MAP_MODES = ("whole", "legs_front", "legs_back")
+
+
+class MapText(_Text):
+    """The tappable body map's words: the component's JavaScript shows them as plain text."""
+
+    caption: str
+    chosen: str
+    nothing: str
+    group_label: str
+    help: str
+    modes_label: str
+    modes: dict[str, str]
+    area_name: str
+    state_on: str
+    state_off: str
+    added: str
+    removed: str
+    site_label: str
+    loading: str
+    failed: str
+    refused: str
+
+    placeholders = MAP_PLACEHOLDERS
+
+    @model_validator(mode="after")
+    def _complete(self) -> MapText:
+        if set(self.modes) != set(MAP_MODES):
+            raise ValueError(f"modes must name exactly {list(MAP_MODES)}")
+        return self
 
 
 class WhereText(_Text):
@@ -50,13 +93,9 @@ class WhereText(_Text):
     clinic_fallback: str
     unrated_note: str
     sides: dict[str, str]
+    map: MapText
 
-    @model_validator(mode="after")
-    def _placeholders_kept(self) -> WhereText:
-        for field, needed in WHERE_PLACEHOLDERS.items():
-            if needed not in getattr(self, field):
-                raise ValueError(f"{field} must contain {needed}")
-        return self
+    placeholders = WHERE_PLACEHOLDERS
 
 
 class AlongText(_Text):
@@ -115,12 +154,7 @@ class ReplaceText(_Text):
     kept: str
     file_kept: str
 
-    @model_validator(mode="after")
-    def _placeholders_kept(self) -> ReplaceText:
-        for field, needed in REPLACE_PLACEHOLDERS.items():
-            if needed not in getattr(self, field):
-                raise ValueError(f"{field} must contain {needed}")
-        return self
+    placeholders = REPLACE_PLACEHOLDERS
 
 
 class StorageText(_Text):
@@ -181,13 +215,7 @@ class ResultsText(_Text):
     not_enough_next: str
     from_answers: str
 
-    @model_validator(mode="after")
-    def _placeholders_kept(self) -> ResultsText:
-        """The words in braces are filled in by the page; a wording edit must keep them."""
-        for field, needed in RESULTS_PLACEHOLDERS.items():
-            if needed not in getattr(self, field):
-                raise ValueError(f"{field} must contain {needed}")
-        return self
+    placeholders = RESULTS_PLACEHOLDERS
     nerves_heading: str
     nerves_none: str
     caveats_heading: str
@@ -234,12 +262,7 @@ class UrgentReportText(_Text):
     note_heading: str
     left_out: str
 
-    @model_validator(mode="after")
-    def _placeholders_kept(self) -> UrgentReportText:
-        for field, needed in REPORT_PLACEHOLDERS.items():
-            if needed not in getattr(self, field):
-                raise ValueError(f"{field} must contain {needed}")
-        return self
+    placeholders = REPORT_PLACEHOLDERS
 
 
 class UrgentText(_Text):
@@ -265,12 +288,7 @@ class UrgentText(_Text):
     hide_button: str
     report: UrgentReportText
 
-    @model_validator(mode="after")
-    def _placeholders_kept(self) -> UrgentText:
-        for field, needed in URGENT_PLACEHOLDERS.items():
-            if needed not in getattr(self, field):
-                raise ValueError(f"{field} must contain {needed}")
-        return self
+    placeholders = URGENT_PLACEHOLDERS
 
 
 class SignText(_Text):

@@ -17,23 +17,24 @@ from nervetriage.bodymap import (
     Target,
     apply_click,
     build_results_figure,
-    build_selection_figure,
     click_targets,
+    figure_from_drawing,
     intensity_colour,
     landmark_point,
     nerve_course_pieces,
     nerve_course_points,
+    nerve_views,
     outline_polylines,
-    parse_click,
     region_at,
     region_polygons,
     results_drawing,
     selected_labels,
+    selection_drawing,
     view_bounds,
     view_offsets,
 )
 from nervetriage.content import CONTENT_DIR, ContentError, load_content
-from nervetriage.geometry import VIEWS, load_bodymap_from
+from nervetriage.geometry import VIEWS, View, load_bodymap_from
 from nervetriage.models import Answers, RegionPain, SiteReport
 from nervetriage.scoring import assess
 
@@ -110,27 +111,31 @@ def test_every_lower_limb_region_maps_to_nerves_that_can_be_drawn() -> None:
 
 
 @pytest.mark.parametrize("nerve", [n.id for n in CONTENT.nerves])
-def test_every_nerve_course_can_be_drawn_inside_the_figure_in_its_view(nerve: str) -> None:
-    view = CONTENT.nerve(nerve).view
-    area = _body(view).buffer(0.5)
+def test_every_nerve_course_can_be_drawn_inside_the_figure_where_it_runs(nerve: str) -> None:
     for side in ("left", "right"):
         points = nerve_course_points(nerve, side)
         assert len(points) == len(CONTENT.nerve(nerve).course)
-        for point in points:
-            assert area.contains(SPoint(point)), f"{nerve} {side}: landmark {point} outside the {view} figure"
+        for view, point in points:
+            assert _body(view).buffer(0.5).contains(SPoint(point)), f"{nerve} {side}: landmark {point} outside the {view} figure"
         pieces = nerve_course_pieces(nerve, side)
         assert pieces and all(len(p.points) >= 2 for p in pieces)
-        assert pieces[0].points[0][0] == 0  # joined to the spine
-        assert pieces[-1].points[-1] == pytest.approx(points[-1], abs=0.01)
+        assert pieces[0].view == "back" and pieces[0].points[0][0] == 0  # joined to the spine, at the back
+        assert pieces[-1].points[-1] == pytest.approx(points[-1][1], abs=0.01)
+        for piece in pieces:
+            assert piece.view in nerve_views(nerve)
+            area = _body(piece.view).buffer(0.5)
+            for x, y in piece.points:
+                assert area.contains(SPoint(x, y)) or piece.link, f"{nerve} {side}: ({x}, {y}) outside the {piece.view} figure"
 
 
 def test_left_and_right_landmarks_are_mirror_images_and_sides_follow_the_view() -> None:
-    for view in VIEWS:
-        lx, ly = landmark_point("root_l5", "left", view)
-        rx, ry = landmark_point("root_l5", "right", view)
+    placed: tuple[tuple[str, View], ...] = (("root_l5", "back"), ("psoas", "front"))
+    for landmark, view in placed:
+        lx, ly = landmark_point(landmark, "left", view)
+        rx, ry = landmark_point(landmark, "right", view)
         assert (lx, ly) == (-rx, ry)
     # facing you, the person's left is on your right; from behind, on your left
-    assert landmark_point("root_l5", "left", "front")[0] > 0
+    assert landmark_point("psoas", "left", "front")[0] > 0
     assert landmark_point("root_l5", "left", "back")[0] < 0
 
 
@@ -208,24 +213,6 @@ def test_click_markers_cover_every_polygon_from_inside() -> None:
                 assert region_at(view, m.x, m.y) == (poly.id, poly.side)
 
 
-def test_parse_click_reads_region_and_site_markers_and_rejects_anything_else() -> None:
-    assert parse_click({"customdata": "region:outer_shin:left"}) == Target("region", "outer_shin", "left")
-    assert parse_click({"customdata": ["region:calf:right"]}) == Target("region", "calf", "right")
-    assert parse_click({"customdata": "site:neck", "x": 1, "y": 2}) == Target("site", "neck")
-    for bad in (
-        {"customdata": "region:outer_shin:both"},
-        {"customdata": "region:elbow:left"},
-        {"customdata": "site:knee"},
-        {"customdata": "region:outer_shin"},
-        {"customdata": 42},
-        {"customdata": "x" * 5000},
-        {"x": 1},
-        "region:outer_shin:left",
-        {"customdata": []},
-    ):
-        assert parse_click(bad) is None, bad  # type: ignore[arg-type]
-
-
 def test_clicking_a_new_region_adds_it_at_intensity_five_on_the_clicked_side() -> None:
     answers = apply_click(Answers(), Target("region", "outer_shin", "left"))
     assert answers.regions == [RegionPain(region="outer_shin", side="left", intensity=5)]
@@ -273,15 +260,14 @@ def _traces(fig, name_part: str):  # type: ignore[no-untyped-def]
     return [t for t in fig.data if t.name and name_part in t.name]
 
 
-def test_selection_figure_shades_chosen_regions_by_intensity_and_names_regions_on_hover() -> None:
+def test_selection_figure_shades_chosen_regions_by_intensity_and_keeps_its_axes_fixed() -> None:
     answers = Answers(regions=[RegionPain(region="outer_shin", side="left", intensity=9)])
-    fig = build_selection_figure(answers)
+    drawing = selection_drawing(answers)
+    chosen = [s for s in drawing.shapes if s.layer == "chosen"]
+    assert chosen and all(s.fill == intensity_colour(9) for s in chosen)
+    fig = figure_from_drawing(drawing)
     fills = [t.fillcolor for t in fig.data if t.fill == "toself"]
-    assert any(intensity_colour(9)[1:3] and f.startswith("rgba(") for f in fills)
-    clicks = fig.data[-1]
-    assert len(clicks.customdata) == len(click_targets())
-    shin = [h for h, c in zip(clicks.hovertext, clicks.customdata, strict=True) if c == "region:outer_shin:left"]
-    assert shin and all(h.startswith("Left outer shin: 9/10") for h in shin)
+    assert any(f.startswith("rgba(") for f in fills)
     assert fig.layout.xaxis.fixedrange and fig.layout.yaxis.fixedrange
     assert intensity_colour(0) != intensity_colour(10)
 
@@ -319,16 +305,14 @@ def test_higher_ranked_nerves_are_drawn_wider_and_at_most_four() -> None:
     assert len({s.group for s in drawing.shapes if s.layer == "nerve"}) <= 4
 
 
-def test_reported_sites_are_marked_as_crimps_on_the_spine_in_both_views() -> None:
+def test_reported_sites_are_marked_as_crimps_on_the_spine_in_the_back_view_only() -> None:
     answers = Answers(regions=[RegionPain(region="calf", side="left")], sites=[SiteReport(site="low_back", pain=True)])
     assessment = assess(answers)
     assert assessment.sites == ["low_back"]
     fig = build_results_figure(answers, assessment)
     [crimps] = _traces(fig, "Crimp")
-    offsets = view_offsets()
-    assert sorted(zip(crimps.x, crimps.y, strict=True)) == sorted(
-        [(offsets["front"] + 0, landmark_point("spine_low_back", "left", "front")[1]), (offsets["back"] + 0, 110)]
-    )
+    # the spine is at the back: a crimp there is not drawn on the front figure's belly
+    assert list(zip(crimps.x, crimps.y, strict=True)) == [(view_offsets()["back"] + 0, 110)]
 
 
 def test_dermatome_overlay_is_off_by_default_and_labels_regions_when_on() -> None:
@@ -355,7 +339,7 @@ def test_figures_pass_plotlys_full_validation() -> None:
         sites=[SiteReport(site=s.id, pain=True) for s in CONTENT.sites],
     )
     for fig in (
-        build_selection_figure(answers),
+        figure_from_drawing(selection_drawing(answers)),
         build_results_figure(answers, assess(answers), dermatomes=True),
         build_results_figure(Answers(), assess(Answers())),
     ):
@@ -407,4 +391,22 @@ def test_bodymap_yaml_rejects_a_leg_edge_that_runs_upwards(tmp_path: Path) -> No
     path = directory / "bodymap.yaml"
     path.write_text(path.read_text().replace("          - [13.6, 50.0]\n", "          - [13.6, 56.0]\n", 1))
     with pytest.raises(ContentError, match=r"bodymap\.yaml: field views\.front\.frames\.leg"):
+        load_bodymap_from(directory)
+
+
+def test_bodymap_yaml_rejects_a_landmark_placed_in_both_views(tmp_path: Path) -> None:
+    """A landmark belongs to the one side of the body where the nerve runs there."""
+    directory = _copy_content(tmp_path)
+    path = directory / "bodymap.yaml"
+    psoas = "      psoas: {at: [5.8, 102]}\n"
+    path.write_text(path.read_text().replace(psoas, psoas + "      root_l3: {at: [2.6, 108]}\n"))
+    with pytest.raises(ContentError, match=r"views\.back\.landmarks\.root_l3: already placed in the front view"):
+        load_bodymap_from(directory)
+
+
+def test_bodymap_yaml_rejects_a_waypoint_that_is_not_placed(tmp_path: Path) -> None:
+    directory = _copy_content(tmp_path)
+    path = directory / "bodymap.yaml"
+    path.write_text(path.read_text().replace("via: [root_s1, sciatic_notch,", "via: [root_s1, nowhere,", 1))
+    with pytest.raises(ContentError, match=r"segments\.0\.via\.1: landmark 'nowhere' is not placed in any view"):
         load_bodymap_from(directory)

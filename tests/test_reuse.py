@@ -14,9 +14,10 @@ import plotly.graph_objects as go
 import plotly.io as pio
 from streamlit.testing.v1 import AppTest
 
-from nervetriage.bodymap import Target, apply_click, build_results_figure, build_selection_figure
+from nervetriage.bodymap import Target, apply_click, build_results_figure
 from nervetriage.models import Answers
 from nervetriage.scoring import assess
+from nervetriage.selection_map import _static, chosen_styles, static_payload
 from nervetriage.ui.results_view import contribution_figure, contributions
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -31,21 +32,23 @@ def _json(fig: go.Figure) -> object:
     return json.loads(pio.to_json(fig.to_dict(), validate=False))
 
 
-def test_the_same_answers_reuse_one_clickable_map_and_it_equals_a_fresh_build() -> None:
-    answers = _example()
-    first = build_selection_figure(answers)
-    assert build_selection_figure(answers.model_copy(deep=True)) is first
-    assert _json(first) == _json(build_selection_figure(answers, cached=False))
+def test_the_tappable_maps_figure_is_built_once_and_equals_a_fresh_build() -> None:
+    """The figure and areas hold no answers: one build serves every session and run."""
+    first_id, first = static_payload()
+    again_id, again = static_payload()
+    assert again is first and again_id == first_id
+    fresh_id, fresh = _static.__wrapped__("{site}, along the nerve", (("left", "Left"), ("right", "Right")))
+    assert fresh_id == first_id and json.dumps(fresh, sort_keys=True) == json.dumps(first, sort_keys=True)
 
 
-def test_a_click_that_changes_the_answers_gets_a_new_map() -> None:
+def test_a_click_that_changes_the_answers_changes_only_what_is_chosen() -> None:
     answers = _example()
-    before = build_selection_figure(answers)
+    before = chosen_styles(answers)
     clicked = apply_click(answers, Target("region", "heel", "left"))
-    after = build_selection_figure(clicked)
-    assert after is not before
-    assert _json(after) == _json(build_selection_figure(clicked, cached=False))
-    assert _json(after) != _json(before)
+    after = chosen_styles(clicked)
+    assert after != before
+    assert set(after) ^ set(before) == {"heel:left"}
+    assert static_payload()[1] is static_payload()[1]
 
 
 def test_the_results_map_is_reused_per_answers_and_options_only() -> None:

@@ -34,7 +34,6 @@ from nervetriage.share import (
     read_answers_file,
     token_from_text,
 )
-from nervetriage.ui.bodymap_widget import TOUCH_HOVER_SCRIPT
 from nervetriage.ui.nav import ALL_PAGES
 from nervetriage.ui.state import ANSWERS_KEY
 
@@ -328,8 +327,6 @@ def test_markup_in_notes_never_reaches_the_page_as_html_or_a_live_link() -> None
             if kind in PLAIN_TEXT_KINDS:
                 seen_as_text = seen_as_text or HOSTILE[0] in body
                 continue
-            if body == TOUCH_HOVER_SCRIPT:
-                continue  # the body map's own fixed touch script: a constant, no user text in it
             for text in HOSTILE:
                 if allows_html:
                     assert text not in body, f"{page_id}: user text in an HTML element ({kind})"

@@ -15,7 +15,6 @@ from nervetriage.bodymap import (
     Target,
     apply_click,
     build_results_figure,
-    build_selection_figure,
     intensity_colour,
     region_polygons,
     results_drawing,
@@ -26,6 +25,7 @@ from nervetriage.content import load_content
 from nervetriage.models import Answers, RegionPain, Side
 from nervetriage.safetext import literal
 from nervetriage.scoring import UNRATED_INTENSITY, assess
+from nervetriage.selection_map import chosen_styles
 from nervetriage.share import clinic_marks
 from nervetriage.ui.results_view import clinic_marks_lines
 from nervetriage.ui_text import load_ui_text
@@ -89,11 +89,11 @@ def test_an_unrated_area_is_labelled_not_rated_drawn_apart_and_never_none(region
     assert [e.label for e in result.legend if e.kind == "fill"] == [UNRATED_LEGEND]
     assert "not rated" in UNRATED_LEGEND
 
-    figure = build_selection_figure(answers, cached=False)
-    clicks = figure.data[-1]
-    marked = {f"region:{region}:{s}" for s in _person_sides(side)}
-    own = [h for h, c in zip(clicks.hovertext, clicks.customdata, strict=True) if c in marked]
-    assert own and all("not rated yet" in h and "None" not in h for h in own)
+    styles = chosen_styles(answers)  # how the tappable map shades it: off the pain scale
+    marked = {f"{region}:{s}" for s in _person_sides(side)}
+    assert set(styles) == marked
+    grey = UNRATED_FILL.lstrip("#")
+    assert all(fill.startswith("rgba(" + ",".join(str(int(grey[i:i + 2], 16)) for i in (0, 2, 4)) + ",") for fill, _ in styles.values())
     build_results_figure(answers, assessment, dermatomes=True, cached=False)
 
 
@@ -108,7 +108,7 @@ def test_any_mix_of_rated_and_unrated_areas_draws_and_scores(regions: list[dict[
         assert ("marked by the clinic" in label) == r.from_clinic
     assessment = assess(answers)
     figure = build_results_figure(answers, assessment, cached=False)
-    build_selection_figure(answers, cached=False)
+    chosen_styles(answers)
     # a side shaded as rated has a rating; one shown as unrated has none for that side at all
     ratings: dict[tuple[str, str], list[int]] = {}
     for r in answers.regions:

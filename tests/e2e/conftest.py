@@ -44,10 +44,10 @@ def browser():  # type: ignore[no-untyped-def]
         browser.close()
 
 
-@pytest.fixture
-def page(browser, request):  # type: ignore[no-untyped-def]
-    """A fresh browser context per test (desktop size); screenshots on failure."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+def context_page(browser: Any, request: Any, fail_on_page_errors: bool = False, **options: Any) -> Iterator[Any]:
+    """A page in a fresh browser context made with ``options``, for a fixture to yield from:
+    a screenshot when the test failed, and (``fail_on_page_errors``) no uncaught page error."""
+    context = browser.new_context(**options)
     pg = context.new_page()
     errors: list[str] = []
     pg.on("pageerror", lambda exc: errors.append(str(exc)))
@@ -55,6 +55,14 @@ def page(browser, request):  # type: ignore[no-untyped-def]
     if request.node.rep_call.failed if hasattr(request.node, "rep_call") else False:
         shot(pg, f"FAILED-{request.node.name}")
     context.close()
+    if fail_on_page_errors:
+        assert errors == [], errors
+
+
+@pytest.fixture
+def page(browser, request):  # type: ignore[no-untyped-def]
+    """A fresh browser context per test (desktop size); screenshots on failure."""
+    yield from context_page(browser, request, viewport={"width": 1280, "height": 900}, accept_downloads=True)
 
 
 @pytest.fixture
@@ -108,6 +116,17 @@ def shot(pg, name: str, full_page: bool = True) -> Path:  # type: ignore[no-unty
     path = ARTIFACTS / f"{name}.png"
     pg.screenshot(path=str(path), full_page=full_page)
     return path
+
+
+@contextlib.contextmanager
+def shot_on_failure(pg: Any, name: str) -> Iterator[None]:
+    """Keep a screenshot named ``FAILED-<name>`` when the block raises (then re-raise)."""
+    try:
+        yield
+    except BaseException:
+        with contextlib.suppress(Exception):
+            shot(pg, f"FAILED-{name}")
+        raise
 
 
 def tall_shot(pg: Any, name: str) -> None:

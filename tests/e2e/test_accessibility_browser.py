@@ -134,21 +134,18 @@ def chosen_line(pg: Any) -> str:
     return str(pg.locator('[data-testid="stMain"]').get_by_text("Chosen on the map:").locator("xpath=ancestor::p[1]").inner_text())
 
 
+# The map's areas, from its keyboard buttons (one per area, over the area's label point,
+# data-region/data-side; nervetriage/ui/assets/bodymap.js): "region:<id>:<side>" or
+# "site:<id>" -> the button's middle on screen. The buttons take no pointer events, so a
+# click there lands on the map, which tests it against the area's outline.
 MARKERS = """() => {
-  const gd = document.querySelector('.js-plotly-plot');
   const out = {};
-  const box = gd.getBoundingClientRect();
-  gd.data.forEach((trace) => {
-    if (!trace.customdata || !trace.x) return;
-    const xa = gd._fullLayout[(trace.xaxis || 'x').replace('x', 'xaxis')];
-    const ya = gd._fullLayout[(trace.yaxis || 'y').replace('y', 'yaxis')];
-    const counts = {};
-    trace.x.forEach((x, i) => {
-      const id = trace.customdata[i];
-      if (typeof id !== 'string') return;
-      counts[id] = (counts[id] || 0) + 1;
-      (out[id] = out[id] || []).push({x: box.left + xa._offset + xa.l2p(x), y: box.top + ya._offset + ya.l2p(trace.y[i])});
-    });
+  document.querySelectorAll('[data-nt="bodymap"] [data-nt="region"]').forEach((b) => {
+    if (b.hidden) return;
+    const r = b.getBoundingClientRect();
+    const side = b.getAttribute('data-side');
+    const id = side ? `region:${b.getAttribute('data-region')}:${side}` : `site:${b.getAttribute('data-region')}`;
+    (out[id] = out[id] || []).push({x: r.left + r.width / 2, y: r.top + r.height / 2});
   });
   return out;
 }"""
@@ -158,7 +155,7 @@ def test_the_body_map_has_a_region_list_that_stays_in_sync(app_server: AppServer
     """Every map region is in the accessible list; a map click shows in the list, a list choice on the map."""
     content = load_content()
     open_page(page, f"{app_server.url}/where")
-    page.locator(".js-plotly-plot").first.wait_for(timeout=30_000)
+    page.locator('[data-nt="bodymap"][data-nt-ready="1"]').wait_for(timeout=30_000)
     page.wait_for_timeout(800)
     markers: dict[str, list[dict[str, float]]] = page.evaluate(MARKERS)
     map_regions = {m.split(":")[1] for m in markers if m.startswith("region:")}
@@ -171,13 +168,16 @@ def test_the_body_map_has_a_region_list_that_stays_in_sync(app_server: AppServer
     target = next(m for m in markers if m.startswith("region:") and m.endswith(":left"))
     region_id = target.split(":")[1]
     label = next(r.label for r in content.regions if r.id == region_id)
-    point = markers[target][len(markers[target]) // 2]
+    button = page.locator(f'[data-nt="bodymap"] [data-nt="region"][data-region="{region_id}"][data-side="left"]:not([hidden])')
+    button.scroll_into_view_if_needed()
+    point = page.evaluate(MARKERS)[target][0]
     page.mouse.click(point["x"], point["y"])
     page.wait_for_timeout(500)
     wait_idle(page)
     page.locator(key("where:regions")).get_by_text(label, exact=True).wait_for(timeout=15_000)
     assert label in region_chips(page)
     assert label.lower() in chosen_line(page).lower()
+    assert button.get_attribute("aria-pressed") == "true"
 
     # List -> map: remove it with the list's own control; the map and its text line follow.
     page.locator(key("where:regions")).get_by_role("button", name=f"Remove {label}").click()
@@ -185,4 +185,5 @@ def test_the_body_map_has_a_region_list_that_stays_in_sync(app_server: AppServer
     page.get_by_text("nothing yet").wait_for(timeout=15_000)
     wait_idle(page)
     assert label not in region_chips(page)
+    assert button.get_attribute("aria-pressed") == "false", "the map follows the list"
     shot(page, "a11y-where-in-sync")

@@ -23,7 +23,7 @@ import pytest
 from playwright.sync_api import expect
 from support.nginx_cluster import Cluster, nginx_binary
 
-from e2e.conftest import act, assert_no_exception, key, shot, wait_idle
+from e2e.conftest import act, assert_no_exception, key, shot, shot_on_failure, wait_idle
 from nervetriage.bodymap import click_targets, region_at, view_offsets
 from nervetriage.examples import get_example
 from nervetriage.scoring import assess
@@ -78,11 +78,8 @@ def watched_page(browser: Any, name: str, device: dict[str, Any] = DESKTOP) -> I
     pg.on("console", lambda msg: problems.append(("console", msg.text)) if "Content Security Policy" in msg.text else None)
     pg.on("pageerror", lambda exc: problems.append(("pageerror", str(exc))))
     try:
-        yield pg, problems
-    except BaseException:
-        with contextlib.suppress(Exception):
-            shot(pg, f"FAILED-cluster-{name}")
-        raise
+        with shot_on_failure(pg, f"cluster-{name}"):
+            yield pg, problems
     finally:
         context.close()
 
@@ -199,7 +196,8 @@ def test_headers_and_a_walk_through_the_app_under_its_csp(cluster: Cluster, brow
 
 
 def test_a_tap_on_the_body_map_at_phone_size_under_the_csp(cluster: Cluster, browser) -> None:  # type: ignore[no-untyped-def]
-    """The map's touch listener is an inline script the CSP allows by its hash: a tap selects."""
+    """The map is a component served by the app itself, with the plotly.js it loads: under the CSP
+    (script-src 'self', no hash for it) a tap at phone size selects what is under the finger."""
     with watched_page(browser, "phone", PHONE) as (pg, problems):
         pg.goto(f"{cluster.url}/where")
         settle(pg)

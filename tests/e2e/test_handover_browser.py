@@ -22,7 +22,7 @@ import pytest
 from apps.handover_app import LINK, MAILTO, NOT_MAILTO, OTHER_LINK, OTHER_TOKEN, SEND_LABEL, SHARE_TEXT, SHARE_TITLE, TOKEN
 from playwright.sync_api import expect
 
-from e2e.conftest import ROOT, AppServer, act, assert_no_exception, goto_app, shot, wait_idle
+from e2e.conftest import ROOT, AppServer, act, assert_no_exception, goto_app, shot, shot_on_failure, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -109,15 +109,12 @@ def opened(browser: Any, server: AppServer, name: str, device: dict[str, Any] = 
     pg.on("console", lambda msg: page.problems.append(f"console {msg.type}: {msg.text}") if msg.type == "error" else None)
     pg.on("websocket", lambda ws: ws.on("framesent", lambda payload: page.sent.append(str(payload)[:200])))
     try:
-        goto_app(pg, server.url)
-        expect(page.part("link")).to_have_value(LINK, timeout=30_000)
-        assert_no_exception(pg)
-        yield page
-        assert page.problems == [], page.problems
-    except BaseException:
-        with contextlib.suppress(Exception):
-            shot(pg, f"FAILED-handover-{name}")
-        raise
+        with shot_on_failure(pg, f"handover-{name}"):
+            goto_app(pg, server.url)
+            expect(page.part("link")).to_have_value(LINK, timeout=30_000)
+            assert_no_exception(pg)
+            yield page
+            assert page.problems == [], page.problems
     finally:
         context.close()
 
