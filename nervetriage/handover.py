@@ -317,8 +317,10 @@ def _journal_lines(answers: Answers) -> tuple[str, ...]:
         return ()
     from nervetriage.journal import assess_trend, summarise_journal
 
-    trend = assess_trend(list(answers.journal))
-    return (f"{trend.label}: {trend.reason}", *summarise_journal(list(answers.journal))[:3])
+    journal = list(answers.journal)
+    trend = assess_trend(journal)
+    # the trend's reason carries its figures; the summary's first line, how many check-ins and when
+    return (f"{trend.label}: {trend.reason}", summarise_journal(journal, trend=trend)[0])
 
 
 def clinician_summary(answers: Answers, assessment: Assessment, today: dt.date | None = None,

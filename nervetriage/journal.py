@@ -20,6 +20,7 @@ import math
 import re
 import statistics
 from collections.abc import Iterable, Mapping, Sequence
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any, Literal
 
@@ -121,6 +122,21 @@ class MeasureSettings(_Model):
     label: str
     unit: str = ""
     floor: float = Field(gt=0)
+    step: float = Field(gt=0)  # what a shown figure is rounded to
+
+    @model_validator(mode="after")
+    def _step_within_floor(self) -> MeasureSettings:
+        if self.step > self.floor:
+            raise ValueError(f"step {self.step:g} is larger than floor {self.floor:g}: a measure that moved could show "
+                             "the same figure twice")
+        return self
+
+
+def shown_figure(value: float, step: float) -> str:
+    """``value`` rounded to a whole number of ``step`` (halves away from zero), as shown."""
+    exact = Decimal(repr(value)) / Decimal(repr(step))
+    rounded = exact.quantize(Decimal(1), rounding=ROUND_HALF_UP) * Decimal(repr(step))
+    return "0" if rounded == 0 else f"{rounded.normalize():f}"
 
 
 class VerdictText(_Model):
@@ -234,6 +250,11 @@ class MeasureTrend(BaseModel):
     threshold: float  # the |change| needed to count as a move: max(floor, noise allowance)
     direction: Direction
     in_verdict: bool
+    # What every view shows of this trend (the reason, the chart in words, the chart's hover):
+    # start, end and their middle, rounded once to the measure's step.
+    start_shown: str = ""
+    end_shown: str = ""
+    level_shown: str = ""
 
 
 class AdviceItem(BaseModel):
@@ -345,12 +366,17 @@ def _measure_trend(
     elif change >= threshold:
         direction = "rising"
     lo, hi = _RANGES[measure]
+    start = min(hi, max(lo, level + intercept + slope * xs[0]))
+    end = min(hi, max(lo, level + intercept + slope * xs[-1]))
     return MeasureTrend(
         id=measure,
         label=settings.label,
         unit=settings.unit,
-        start=min(hi, max(lo, level + intercept + slope * xs[0])),
-        end=min(hi, max(lo, level + intercept + slope * xs[-1])),
+        start=start,
+        end=end,
+        start_shown=shown_figure(start, settings.step),
+        end_shown=shown_figure(end, settings.step),
+        level_shown=shown_figure((start + end) / 2, settings.step),
         change=change,
         slope_per_week=slope,
         threshold=threshold,
@@ -379,18 +405,14 @@ def _window(entries: Sequence[JournalEntry], content: JournalContent) -> list[Jo
     return recent[-settings.max_entries :]
 
 
-def _number(value: float) -> str:
-    rounded = round(value, 1)
-    return f"{rounded:g}" if abs(rounded) >= 0.05 else "0"
-
-
 def _phrase(m: MeasureTrend, short: str) -> str:
     unit = f" {m.unit}" if m.unit else ""
-    if m.direction == "falling":
-        return f"{short} fell from about {_number(m.start)} to {_number(m.end)}{unit}"
-    if m.direction == "rising":
-        return f"{short} rose from about {_number(m.start)} to {_number(m.end)}{unit}"
-    return f"{short} held about level (around {_number((m.start + m.end) / 2)}{unit})"
+    if m.direction != "steady":
+        verb = "fell" if m.direction == "falling" else "rose"
+        if m.start_shown == m.end_shown:  # moved, but not by a whole step of what is shown
+            return f"{short} {verb} a little (about {m.end_shown}{unit})"
+        return f"{short} {verb} from about {m.start_shown} to {m.end_shown}{unit}"
+    return f"{short} held about level (around {m.level_shown}{unit})"
 
 
 _SHORT: dict[MeasureId, str] = {
@@ -499,43 +521,52 @@ def assess_trend(entries: list[JournalEntry], content: JournalContent | None = N
     )
 
 
-def rolling_mean(values: Sequence[float], size: int) -> list[float]:
-    """Trailing mean of the last ``size`` values (fewer at the start)."""
-    out = []
-    for i in range(len(values)):
-        chunk = values[max(0, i - size + 1) : i + 1]
-        out.append(sum(chunk) / len(chunk))
-    return out
+#: The trends the chart draws (one line each) and the chart in words describes, in panel order.
+CHART_TRENDS: tuple[MeasureId, ...] = ("frequency", "intensity", "duration", "running")
+#: The check-ins the chart draws as dots (or bars), in panel order.
+CHART_POINTS: tuple[MeasureId, ...] = ("frequency", "worst", "typical", "duration", "running")
 
 
-def summarise_journal(entries: list[JournalEntry], content: JournalContent | None = None) -> list[str]:
-    """The chart in words (its non-visual equivalent): first and latest rolling averages."""
+def _raw(value: float) -> str:
+    return f"{value:g}"
+
+
+def summarise_journal(entries: list[JournalEntry], content: JournalContent | None = None,
+                      trend: JournalTrend | None = None) -> list[str]:
+    """The chart in words (its non-visual equivalent).
+
+    The trend lines are described with the very figures the verdict's reason gives (``trend``,
+    from ``assess_trend``: pass the one the page already has), and the dots by the range of
+    the check-ins, which are whole numbers as entered.
+    """
     content = content or load_journal_content()
     ordered = sort_entries(entries)
     if not ordered:
         return ["No check-ins yet."]
-    shown: tuple[MeasureId, ...] = ("frequency", "worst", "typical", "duration", "running")
+    trend = trend or assess_trend(ordered, content)
     if len(ordered) == 1:
         lines = [f"1 check-in, on {format_date(ordered[0].date)}."]
-        for measure in shown:
-            settings = content.measures[measure]
-            unit = f" {settings.unit}" if settings.unit else ""
-            lines.append(f"{settings.label}: {_number(_series(ordered, measure)[0])}{unit}.")
-        return lines
-    # Non-overlapping averages, so "first" and "latest" are different check-ins.
-    k = max(1, min(content.trend.rolling_entries, len(ordered) // 2))
-    which = "the first check-in, then the latest" if k == 1 else f"the average of the first {k} check-ins, then of the latest {k}"
-    lines = [
-        f"{len(ordered)} check-ins from {format_date(ordered[0].date)} to {format_date(ordered[-1].date)}. "
-        f"Each line gives {which}."
-    ]
-    for measure in shown:
+    else:
+        lines = [f"{len(ordered)} check-ins from {format_date(ordered[0].date)} to {format_date(ordered[-1].date)}."]
+    if trend.measures and trend.window_start and trend.window_end:
+        lines.append(f"The straight lines are the trend over the latest {trend.entries_used} check-ins, from "
+                     f"{format_date(trend.window_start)} to {format_date(trend.window_end)}:")
+        for measure in CHART_TRENDS:
+            m = trend.measure(measure)
+            if m is not None:
+                lines.append(f"{_phrase(m, m.label)}.")
+    else:
+        lines.append(f"No trend lines yet. {trend.reason}")
+    lines.append("Single check-ins (the dots):" if len(ordered) > 1 else "The check-in:")
+    for measure in CHART_POINTS:
         values = _series(ordered, measure)
         settings = content.measures[measure]
         unit = f" {settings.unit}" if settings.unit else ""
-        first = statistics.fmean(values[:k])
-        latest = statistics.fmean(values[-k:])
-        lines.append(f"{settings.label}: {_number(first)}{unit}, then {_number(latest)}{unit}.")
+        if min(values) == max(values):
+            lines.append(f"{settings.label}: {_raw(values[0])}{unit}" + (" each time." if len(values) > 1 else "."))
+        else:
+            lines.append(f"{settings.label}: from {_raw(min(values))} to {_raw(max(values))}{unit}, "
+                         f"latest {_raw(values[-1])}{unit}.")
     return lines
 
 
@@ -813,7 +844,7 @@ def entries_from_csv(data: bytes | str) -> list[JournalEntry]:
 # ----------------------------------------------------------------------- chart
 
 # Okabe-Ito colours: distinguishable with the common colour-vision deficiencies. Marker
-# shapes and line dashes repeat the distinction for anyone who cannot tell them apart.
+# shapes repeat the distinction for anyone who cannot tell them apart.
 COLOURS = {
     "frequency": "#0072B2",
     "worst": "#D55E00",
@@ -821,17 +852,47 @@ COLOURS = {
     "duration": "#CC79A7",
     "running": "#009E73",
 }
+#: Every trend line: one dark colour, so "the dark straight line is the trend" reads the same
+#: in every panel (and stands out on the running bars).
+TREND_COLOUR = "#333333"
 
 
-def build_journal_figure(entries: list[JournalEntry], content: JournalContent | None = None) -> go.Figure:
+def _add_trend_line(fig: go.Figure, trend: JournalTrend, measure: MeasureId, name: str, row: int) -> None:
+    """The trend of ``measure`` as a straight line over the check-ins the verdict looked at
+    (nothing while there is no trend yet); it hovers with the figures the reason gives."""
+    m = trend.measure(measure)
+    if m is None or trend.window_start is None or trend.window_end is None:
+        return
+    unit = f" {m.unit}" if m.unit else ""
+    fig.add_trace(
+        go.Scatter(
+            x=[trend.window_start.isoformat(), trend.window_end.isoformat()],
+            y=[m.start, m.end],
+            customdata=[m.start_shown, m.end_shown],
+            mode="lines",
+            name=f"{name}, trend",
+            legendgroup=f"trend:{measure}",
+            showlegend=row == 2,
+            line={"color": TREND_COLOUR, "width": 3},
+            hovertemplate=f"%{{x|%d %b %Y}}<br>{name}, trend: about %{{customdata}}{unit}<extra></extra>",
+        ),
+        row=row,
+        col=1,
+    )
+
+
+def build_journal_figure(entries: list[JournalEntry], content: JournalContent | None = None,
+                         trend: JournalTrend | None = None) -> go.Figure:
     """Four stacked panels sharing the date axis: frequency, intensity, duration, running.
 
-    Dots are single check-ins; the lines are rolling averages, which is what to read.
+    Dots (bars for running) are single check-ins. The straight lines are the trends the
+    verdict judges (``trend``, from ``assess_trend``: pass the one the page already has),
+    drawn over the check-ins it looked at; their hover shows the figures the reason gives.
     Stacked (not twin axes) so it stays legible on a phone.
     """
     content = content or load_journal_content()
     ordered = sort_entries(entries)
-    size = content.trend.rolling_entries
+    trend = trend or assess_trend(ordered, content)
     dates = [e.date.isoformat() for e in ordered]
     m = content.measures
     titles = (
@@ -841,49 +902,37 @@ def build_journal_figure(entries: list[JournalEntry], content: JournalContent | 
         f"{m['running'].label} (minutes)",
     )
     fig = make_subplots(rows=4, cols=1, shared_xaxes=True, vertical_spacing=0.07, subplot_titles=titles)
-    panels: list[tuple[int, MeasureId, str, str, str]] = [
-        (1, "frequency", "Flare-ups", "circle", "solid"),
-        (2, "worst", "Worst", "triangle-up", "solid"),
-        (2, "typical", "Typical", "diamond", "dash"),
-        (3, "duration", "Flare-up length", "square", "solid"),
+    points: list[tuple[int, MeasureId, str, str]] = [
+        (1, "frequency", "Flare-ups", "circle"),
+        (2, "worst", "Worst", "triangle-up"),
+        (2, "typical", "Typical", "diamond"),
+        (3, "duration", "Flare-up length", "square"),
     ]
-    for row, measure, name, symbol, dash in panels:
-        values = _series(ordered, measure)
-        colour = COLOURS[measure]
+    for row, measure, name, symbol in points:
         unit = " min" if measure == "duration" else ""
         fig.add_trace(
             go.Scatter(
                 x=dates,
-                y=values,
+                y=_series(ordered, measure),
                 mode="markers",
                 name=f"{name} (check-in)",
                 legendgroup=measure,
-                showlegend=False,
-                marker={"color": colour, "symbol": symbol, "size": 9, "opacity": 0.75},
+                showlegend=row == 2,
+                marker={"color": COLOURS[measure], "symbol": symbol, "size": 9, "opacity": 0.75},
                 hovertemplate=f"%{{x|%d %b %Y}}<br>{name}: %{{y}}{unit}<extra></extra>",
             ),
             row=row,
             col=1,
         )
-        fig.add_trace(
-            go.Scatter(
-                x=dates,
-                y=rolling_mean(values, size),
-                mode="lines",
-                name=name,
-                legendgroup=measure,
-                showlegend=row == 2,
-                line={"color": colour, "width": 3, "dash": dash},
-                hovertemplate=f"%{{x|%d %b %Y}}<br>{name}, {size}-check-in average: %{{y:.1f}}{unit}<extra></extra>",
-            ),
-            row=row,
-            col=1,
-        )
+        if measure == "typical":  # the intensity panel's one trend: the average of worst and typical
+            _add_trend_line(fig, trend, "intensity", "Intensity", row)
+        elif row != 2:
+            _add_trend_line(fig, trend, measure, name, row)
     fig.add_trace(
         go.Bar(
             x=dates,
             y=_series(ordered, "running"),
-            name="Running",
+            name="Running (check-in)",
             showlegend=False,
             marker={"color": COLOURS["running"], "opacity": 0.8},
             hovertemplate="%{x|%d %b %Y}<br>Running: %{y} min<extra></extra>",
@@ -891,6 +940,7 @@ def build_journal_figure(entries: list[JournalEntry], content: JournalContent | 
         row=4,
         col=1,
     )
+    _add_trend_line(fig, trend, "running", "Running", 4)
     # Tick labels on check-in dates (at most six of them, so a phone can fit them).
     step = max(1, math.ceil(len(dates) / 6))
     ticks = dates[::-1][::step][::-1]

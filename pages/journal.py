@@ -17,8 +17,7 @@ view.intro()
 view.show_flash()
 
 if entries:
-    view.trend_panel(entries)
-    view.chart_panel(entries)
+    view.trend_and_chart(entries)
     with st.expander("Add a check-in", icon=":material/add:"):
         view.add_form(entries)
     view.table_panel(entries, edit_problem)

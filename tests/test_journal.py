@@ -466,25 +466,40 @@ def test_journal_content_must_advise_on_every_outcome(tmp_path: Path) -> None:
 # ----------------------------------------------------------------------- chart and summary
 
 
-def test_figure_has_four_panels_with_rolling_averages_in_colour_blind_safe_colours() -> None:
+def test_figure_has_four_panels_with_the_trend_lines_in_colour_blind_safe_colours() -> None:
     fig = build_journal_figure(FALLING)
     names = [t.name for t in fig.data]
-    assert names == ["Flare-ups (check-in)", "Flare-ups", "Worst (check-in)", "Worst", "Typical (check-in)", "Typical",
-                     "Flare-up length (check-in)", "Flare-up length", "Running"]
-    rolling = fig.data[1].y
-    assert list(rolling[:3]) == [8, 7.5, 7] and rolling[-1] == pytest.approx(7 / 3)
-    assert {fig.data[i].marker.color for i in (0, 2, 4, 6)} | {fig.data[8].marker.color} == set(COLOURS.values())
+    assert names == ["Flare-ups (check-in)", "Flare-ups, trend", "Worst (check-in)", "Typical (check-in)", "Intensity, trend",
+                     "Flare-up length (check-in)", "Flare-up length, trend", "Running (check-in)", "Running, trend"]
+    trend = assess_trend(FALLING)
+    line = fig.data[1]
+    frequency = trend.measure("frequency")
+    assert frequency is not None
+    assert list(line.x) == [FALLING[0].date.isoformat(), FALLING[-1].date.isoformat()]
+    assert list(line.y) == [frequency.start, frequency.end] and list(line.customdata) == ["8", "1"]
+    assert {fig.data[i].marker.color for i in (0, 2, 3, 5)} | {fig.data[7].marker.color} == set(COLOURS.values())
     assert fig.layout.xaxis.fixedrange and fig.layout.yaxis2.range == (0, 10.5)
     assert fig.layout.annotations[0].text == "Flare-ups per week"
 
 
-def test_summary_puts_the_chart_into_words() -> None:
+def test_a_journal_too_short_for_a_trend_draws_only_its_check_ins() -> None:
+    fig = build_journal_figure(FALLING[:2])
+    assert [t.name for t in fig.data] == ["Flare-ups (check-in)", "Worst (check-in)", "Typical (check-in)",
+                                          "Flare-up length (check-in)", "Running (check-in)"]
+
+
+def test_summary_puts_the_chart_into_words_with_the_trends_own_figures() -> None:
     lines = summarise_journal(FALLING)
-    assert lines[0].startswith("8 check-ins from 5 Jan 2026 to 23 Feb 2026")
-    assert "Flare-ups per week: 7, then 2.3." in lines
-    assert "Length of a typical flare-up: 35 min, then 11.7 min." in lines
+    assert lines[0] == "8 check-ins from 5 Jan 2026 to 23 Feb 2026."
+    assert "Flare-ups per week fell from about 8 to 1." in lines
+    assert "Length of a typical flare-up fell from about 40 to 5 min." in lines
+    assert "flare-ups per week fell from about 8 to 1" in assess_trend(FALLING).reason
+    assert "Length of a typical flare-up: from 10 to 40 min, latest 10 min." in lines
+    assert "Running per week: 60 min each time." in lines
     assert summarise_journal([]) == ["No check-ins yet."]
-    assert summarise_journal(FALLING[:1])[1] == "Flare-ups per week: 8."
+    one = summarise_journal(FALLING[:1])
+    assert one[0] == "1 check-in, on 5 Jan 2026." and one[1].startswith("No trend lines yet.")
+    assert "Flare-ups per week: 8." in one
 
 
 # ----------------------------------------------------------------------- the journal travels with the answers

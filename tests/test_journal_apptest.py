@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 from apptest_wizard import answers, go, has_key, new_app
 from hostile import shown
@@ -159,7 +160,12 @@ def test_chart_in_words_summarises_the_journal() -> None:
     at = journal_page(weeks(8))
     summary = next(plain(m.value) for m in at.markdown if m.value.startswith("**The chart in words**"))
     assert "8 check-ins from 5 Jan 2026 to 23 Feb 2026" in summary
-    assert "Flare-ups per week: 7, then 2" in summary
+    # the same figures as the verdict above it, which the chart's trend line hovers with
+    verdict = next(plain(b.value) for b in [*at.success, *at.warning, *at.info] if "flare-ups per week" in plain(b.value))
+    moved = re.search(r"flare-ups per week (fell|rose) from about (\d+) to (\d+)", verdict)
+    assert moved, verdict
+    assert f"Flare-ups per week {moved.group(1)} from about {moved.group(2)} to {moved.group(3)}." in summary
+    assert "Single check-ins (the dots):" in summary
 
 
 def test_notes_with_markup_are_shown_as_plain_text_only() -> None:

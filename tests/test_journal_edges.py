@@ -354,7 +354,8 @@ def test_any_stored_journal_with_edge_dates_is_assessed_summarised_and_round_tri
     assert trend.advice_items
     lines = summarise_journal(journal)
     assert lines and all(isinstance(line, str) for line in lines)
-    assert len(build_journal_figure(journal).data) == 9
+    trend = assess_trend(journal)
+    assert len(build_journal_figure(journal, trend=trend).data) == (9 if trend.measures else 5)
     ordered = sort_entries(journal)
     assert apply_table_edits(ordered, {}) == ordered
     assert merge_entries(ordered, journal[: len(journal) // 2]) == ordered

@@ -94,7 +94,10 @@ NEURAL_ADDITIONS: dict[str, Callable[[Answers], Answers]] = {
     "walk worse than run": lambda a: _update(a, sign3__walk_worse_than_hard_run=True),
     "moves around": lambda a: _update(a, sign3__moves_around=True),
     "cannot find the spot": lambda a: _update(a, sign4__self_press="cannot_find") if a.sign4.self_press != "found_spreads" else a,
-    "therapist cannot find it": lambda a: _update(a, sign4__therapist_press="cannot_find"),
+    # not over a "found, and it spreads" answer: replacing that stronger sign is no addition
+    "therapist cannot find it": lambda a: (
+        _update(a, sign4__therapist_press="cannot_find") if a.sign4.therapist_press != "found_spreads" else a
+    ),
     "scan shows a nerve pressed": lambda a: _update(a, sign6__imaging=["mri"], sign6__result="pressing_nerve"),
     "tapping sends tingling": lambda a: _update(a, sign4__tap_tingling=True),
     "belt brings it on": lambda a: _update(a, sign3__triggers=[*(a.sign3.triggers or []), "waistband_belt"]),

@@ -20,6 +20,7 @@ from nervetriage.journal import (
     CSV_COLUMNS,
     MAX_CSV_BYTES,
     JournalInputError,
+    JournalTrend,
     add_entry,
     apply_table_edits,
     assess_trend,
@@ -129,9 +130,9 @@ def intro() -> None:
     )
 
 
-def trend_panel(entries: list[JournalEntry]) -> None:
+def trend_panel(entries: list[JournalEntry], trend: JournalTrend | None = None) -> None:
     """The verdict, why, and what to do about it."""
-    trend = assess_trend(entries)
+    trend = trend or assess_trend(entries)
     st.subheader("Trend")
     box = {"improving": st.success, "worsening": st.warning}.get(trend.verdict, st.info)
     box(f"**{literal(trend.label)}.** {literal(trend.reason)}", icon=VERDICT_ICONS[trend.verdict])
@@ -142,17 +143,31 @@ def trend_panel(entries: list[JournalEntry]) -> None:
         st.write(content.method.text.format(window_weeks=content.trend.window_weeks))
 
 
-def chart_panel(entries: list[JournalEntry]) -> None:
-    """The chart, then the same facts in words for anyone who cannot see it."""
+def trend_and_chart(entries: list[JournalEntry]) -> None:
+    """The trend panel, then the chart and its words, from one computation of the trend."""
+    trend = assess_trend(entries)
+    trend_panel(entries, trend)
+    chart_panel(entries, trend)
+
+
+def chart_panel(entries: list[JournalEntry], trend: JournalTrend | None = None) -> None:
+    """The chart, then the same facts in words for anyone who cannot see it; both show the
+    trend's own figures (``trend``, the one the trend panel shows)."""
     if not entries:
         return
+    trend = trend or assess_trend(entries)
     st.subheader("Over time")
-    fig = build_journal_figure(entries)
+    fig = build_journal_figure(entries, trend=trend)
     st.plotly_chart(fig, key=CHART_KEY, config={"displayModeBar": False, "responsive": True})
-    size = load_journal_content().trend.rolling_entries
-    st.caption(f"Dots are single check-ins; lines are the average of the last {size} check-ins.")
-    lines = summarise_journal(entries)
-    st.markdown("**The chart in words**\n\n" + "\n".join(f"- {literal(line)}" for line in lines))
+    if trend.measures:
+        st.caption(f"Dots are single check-ins. The dark straight lines are the trend the verdict above is judged on, "
+                   f"over the latest {trend.entries_used} check-ins.")
+    else:
+        st.caption("Dots are single check-ins. The trend lines appear once there are enough check-ins.")
+    lines = summarise_journal(entries, trend=trend)
+    # A line ending in a colon introduces the bullets under it (the trend lines, the dots).
+    parts = [f"\n{literal(line)}\n" if line.endswith(":") else f"- {literal(line)}" for line in lines]
+    st.markdown("**The chart in words**\n\n" + "\n".join(parts))
 
 
 def _default_date(entries: list[JournalEntry]) -> dt.date:
