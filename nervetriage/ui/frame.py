@@ -9,6 +9,7 @@ the frame itself, which renders that same page inside it, and then stops the bar
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
 import streamlit as st
 
@@ -23,6 +24,7 @@ from nervetriage.urgent import urgent_flags
 
 _local = threading.local()
 URGENT_LEVELS = ("emergency", "urgent")
+FOCUS_CSS = Path(__file__).resolve().parent / "assets" / "focus.css"
 
 
 def inside_frame() -> bool:
@@ -53,6 +55,7 @@ def run_app() -> None:
     sharing.origin_banner(answers, keep_notices=not browser_store.synced())
     urgent_banner(assessment, page_id)
     _progress(page_id)
+    st.html(FOCUS_CSS)  # visible keyboard focus on every page (style only: takes no room)
     _local.depth = getattr(_local, "depth", 0) + 1
     try:
         page.run()

@@ -58,15 +58,68 @@ def slide(pg: Any, widget_key: str, steps: int) -> None:
     wait_idle(pg)
 
 
+# The focused element, if it is the first visible heading of the page (null otherwise).
+FOCUSED_HEADING = """() => {
+  const main = document.querySelector('[data-testid="stMain"]');
+  const first = main && Array.from(main.querySelectorAll('h1, h2')).find(
+    (h) => !h.closest('[data-stale="true"]') && h.getClientRects().length > 0);
+  return first && document.activeElement === first ? first.innerText : null;
+}"""
+
+
+def assert_focus_on_heading(pg: Any, page_id: str) -> None:
+    """After a change of page, keyboard focus is on the new page's first heading."""
+    pg.wait_for_function(FOCUSED_HEADING, timeout=10_000)
+    heading = pg.evaluate(FOCUSED_HEADING)
+    assert heading, f"{page_id}: focus is not on the page's heading"
+    focused_headings.append((page_id, heading))
+
+
+focused_headings: list[tuple[str, str]] = []
+
+
 def next_step(pg: Any, following: str) -> None:
     tab_to(pg, f"{key('nav_next')} button")
     act(pg, lambda: pg.keyboard.press("Enter"))
     pg.wait_for_url(f"**/{following}", timeout=30_000)
     wait_idle(pg)
     assert_no_exception(pg)
+    assert_focus_on_heading(pg, following)
+
+
+def back_step(pg: Any, previous: str) -> None:
+    tab_to(pg, f"{key('nav_back')} button")
+    act(pg, lambda: pg.keyboard.press("Enter"))
+    pg.wait_for_url(f"**/{previous}", timeout=30_000)
+    wait_idle(pg)
+    assert_focus_on_heading(pg, previous)
+
+
+# The outline drawn around the focused control (or, for a radio button or checkbox, around its
+# option): [width px, colour], with the page background behind it.
+FOCUS_RING = """() => {
+  const el = document.activeElement;
+  const ringed = el.closest('[data-baseweb="radio"], [data-baseweb="checkbox"]') || el;
+  const style = getComputedStyle(ringed);
+  return [parseFloat(style.outlineWidth) || 0, style.outlineStyle, style.outlineColor];
+}"""
+
+
+def _luminance(rgb: str) -> float:
+    r, g, b = (int(c) / 255 for c in rgb[rgb.index("(") + 1 : rgb.index(")")].split(",")[:3])
+    lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in (r, g, b)]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def assert_focus_ring(pg: Any, what: str, background: str = "rgb(251, 250, 247)") -> None:
+    width, style, colour = pg.evaluate(FOCUS_RING)
+    assert width >= 2 and style != "none", f"{what}: no visible focus ring ({width}px {style})"
+    light, dark = sorted((_luminance(colour), _luminance(background)), reverse=True)
+    assert (light + 0.05) / (dark + 0.05) >= 3, f"{what}: focus ring {colour} is under 3:1 against {background}"
 
 
 def test_the_whole_check_can_be_done_with_the_keyboard_alone(app_server: AppServer, browser: Any) -> None:
+    focused_headings.clear()
     content = load_content()
     calf = next(r.label for r in content.regions if r.id == "calf")
     assert content.sites[0].id
@@ -78,9 +131,11 @@ def test_the_whole_check_can_be_done_with_the_keyboard_alone(app_server: AppServ
 
         # Welcome: Tab to Start, Enter.
         tab_to(pg, f"{key('welcome_start')} button")
+        assert_focus_ring(pg, "the Start button")
         act(pg, lambda: pg.keyboard.press("Enter"))
         pg.wait_for_url(f"**/{STEPS[0]}", timeout=30_000)
         wait_idle(pg)
+        assert_focus_on_heading(pg, STEPS[0])
 
         # Where: the region list is the keyboard's way into the body map.
         tab_to(pg, f'{key("where:regions")} input[role="combobox"]')
@@ -100,7 +155,10 @@ def test_the_whole_check_can_be_done_with_the_keyboard_alone(app_server: AppServ
 
         tick(pg, f"along:{content.sites[0].id}:stiffness")
         next_step(pg, "sign1")
+        back_step(pg, "along")  # Back puts focus on the heading too
+        next_step(pg, "sign1")
         choose_first(pg, "q:sign1.returns_when_running")
+        assert_focus_ring(pg, "a radio option")
         next_step(pg, "sign2")
         choose_first(pg, "q:sign2.qualities")
         next_step(pg, "sign3")
@@ -132,7 +190,11 @@ def test_the_whole_check_can_be_done_with_the_keyboard_alone(app_server: AppServ
         assert answers.sign5.sitting is not None
         assert answers.sign6.imaging == []  # "no scans" ticked
         assert answers.red_flags == [] and not answers.mimics
+        assert [p for p, _ in focused_headings] == [STEPS[0], *STEPS[1:4], "along", *STEPS[3:]], focused_headings
         shot(pg, "keyboard-results")
+        # A sidebar link shows its focus ring against the sidebar's colour.
+        tab_to(pg, '[data-testid="stSidebarNav"] a')
+        assert_focus_ring(pg, "a sidebar link", background="rgb(238, 243, 242)")
         assert pg.evaluate("window.__pointer") == 0, "the flow used the pointer"
     except Exception:
         shot(pg, "FAILED-keyboard")

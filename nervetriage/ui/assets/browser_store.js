@@ -68,9 +68,39 @@ function record(data, rev) {
   });
 }
 
+// Keyboard focus after a change of page (Next, Back, Start, a sidebar link): Streamlit leaves it
+// at the top of the document (or on the button that is gone), so a keyboard or screen-reader
+// user would start again from the top. It goes to the new page's first heading instead, once
+// the page's run is over and that heading is no longer a stale one of the page before.
+// Not on the page a tab first opens: there the browser's own start is right.
+const FOCUS_WAIT_MS = 5000;
+
+function focusHeading() {
+  const deadline = performance.now() + FOCUS_WAIT_MS;
+  const attempt = () => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    const main = document.querySelector('[data-testid="stMain"]');
+    const idle = app && app.getAttribute("data-test-script-state") !== "running";
+    const heading = main && Array.from(main.querySelectorAll("h1, h2")).find(
+      (h) => !h.closest('[data-stale="true"]') && h.getClientRects().length > 0);
+    if (idle && heading) {
+      if (!heading.hasAttribute("tabindex")) heading.setAttribute("tabindex", "-1");
+      heading.focus();
+      return;
+    }
+    if (performance.now() < deadline) setTimeout(attempt, 50);
+  };
+  attempt();
+}
+
 export default function (component) {
   const { data, setTriggerValue } = component;
   const state = window.__ntStore || (window.__ntStore = { session: null, seen: null, clear: 0, force: 0, adopt: 0, conflict: null, answers: null, page: null, remember: false });
+  if (data && data.page !== state.shownPage) {
+    const opened = state.shownPage === undefined;
+    state.shownPage = data.page;
+    if (!opened) focusHeading();
+  }
   const session = area("sessionStorage");
   const local = area("localStorage");
   state.trigger = setTriggerValue;
