@@ -99,6 +99,31 @@ def get_example(example_id: str) -> Example:
     raise KeyError(f"unknown example {example_id!r}; known: {known}")
 
 
+def step_example(current_id: str | None, step: int, examples: list[Example] | None = None) -> Example:
+    """The example ``step`` places after ``current_id`` in the list (negative: before), wrapping
+    around at either end, so a coach can click through every case and come back to the first.
+
+    An id not in the list (an example from an older link) counts as sitting just before the
+    first: the next is the first example and the previous the last.
+    """
+    cases = load_examples() if examples is None else examples
+    ids = [e.id for e in cases]
+    position = ids.index(current_id) if current_id in ids else (-1 if step > 0 else 0)
+    return cases[(position + step) % len(cases)]
+
+
+def untouched_example(answers: Answers) -> bool:
+    """True when ``answers`` are a shipped example exactly as it loads (the day it was dated
+    aside): replacing them loses nothing the person entered, so switching from one example to
+    another need not ask first."""
+    example_id = answers.origin.example if answers.origin else None
+    try:
+        example = get_example(example_id) if example_id else None
+    except (KeyError, ContentError):
+        return False
+    return example is not None and answers.model_copy(update={"dated": example.answers.dated}) == example.answers
+
+
 def answers_file_text(example_id: str, directory: Path = EXAMPLES_DIR) -> str:
     """The answers-only JSON for the command line, taken verbatim from the example file."""
     raw = read_example_file(directory / f"{example_id}.json")

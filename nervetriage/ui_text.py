@@ -9,11 +9,12 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping
 from pathlib import Path
-from typing import ClassVar
+from typing import ClassVar, get_args
 
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from nervetriage.content import CONTENT_DIR, ContentError, read_yaml
+from nervetriage.models import Urgency
 
 
 class _Text(BaseModel):
@@ -321,6 +322,35 @@ class LearnText(_Text):
     diagram_alt: str
 
 
+COACH_PLACEHOLDERS = {"banner": ("{title}",), "expected": ("{band}", "{urgency}"), "expected_urgent": ("{urgency}",)}
+URGENCIES = get_args(Urgency)
+
+
+class CoachText(_Text):
+    """The example bar a coach demos with: switch example cases, say what each should show, present."""
+
+    banner: str
+    previous: str
+    next: str
+    pick_label: str
+    pick_placeholder: str
+    about: str
+    expected_heading: str
+    expected: str
+    expected_urgent: str  # an emergency or urgent result: Results leads with what to do, no band
+    urgency: dict[str, str]
+    presenting: str
+    presenting_help: str
+
+    placeholders = COACH_PLACEHOLDERS
+
+    @model_validator(mode="after")
+    def _every_urgency(self) -> CoachText:
+        if set(self.urgency) != set(URGENCIES):
+            raise ValueError(f"urgency must name exactly {list(URGENCIES)}")
+        return self
+
+
 # The step order. The safety check comes straight after "where it hurts", so anything that
 # needs a doctor is found before the signs; the self-check comes after the signs and is
 # only offered once the safety check is answered (pages/selfcheck.py).
@@ -364,6 +394,7 @@ class UiText(_Text):
     sign: SignText
     labels: Labels
     learn: LearnText
+    coach: CoachText
     coming_soon: str
 
     def model_post_init(self, context: object, /) -> None:

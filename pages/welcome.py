@@ -5,9 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 from nervetriage.examples import load_examples
-from nervetriage.ui import sharing
+from nervetriage.ui import coach, sharing
 from nervetriage.ui.frame import ensure_frame
 from nervetriage.ui.nav import STEPS, page_file
+from nervetriage.ui.state import get_answers
 from nervetriage.ui.widgets import sure_button
 from nervetriage.ui_text import load_ui_text
 
@@ -37,6 +38,8 @@ if sure_button(text.start, key="welcome_start", type="primary", icon=":material/
 st.subheader(text.example_heading)
 st.caption(text.example_help)
 examples = {e.id: e for e in load_examples()}
+origin = get_answers().origin
+coach.follow_loaded("welcome_example", origin.example if origin else None)  # the loaded example, not the first
 chosen = st.selectbox(
     text.example_label,
     options=list(examples),

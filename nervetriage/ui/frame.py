@@ -20,10 +20,9 @@ from nervetriage.ui.nav import STEPS, WELCOME, build_pages, next_page, page_file
 from nervetriage.ui.state import get_answers, reset_answers
 from nervetriage.ui.widgets import sure_button
 from nervetriage.ui_text import load_ui_text
-from nervetriage.urgent import urgent_flags
+from nervetriage.urgent import URGENT_LEVELS, urgent_flags
 
 _local = threading.local()
-URGENT_LEVELS = ("emergency", "urgent")
 FOCUS_CSS = Path(__file__).resolve().parent / "assets" / "focus.css"
 
 
@@ -52,7 +51,8 @@ def run_app() -> None:
     browser_store.conflict_question()
     answers = get_answers()
     assessment = assess(answers)
-    sharing.origin_banner(answers, keep_notices=not browser_store.synced())
+    sharing.origin_banner(answers, keep_notices=not browser_store.synced(),
+                          beside_urgent=page_id == "results" and assessment.urgency in URGENT_LEVELS)
     urgent_banner(assessment, page_id)
     _progress(page_id)
     st.html(FOCUS_CSS)  # visible keyboard focus on every page (style only: takes no room)

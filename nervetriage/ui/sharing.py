@@ -19,6 +19,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import streamlit as st
 
+from nervetriage.examples import untouched_example
 from nervetriage.limits import megabytes, upload_megabytes
 from nervetriage.models import MAX_CLIENT_CHARS, Answers, Assessment
 from nervetriage.safetext import clip, excerpt, literal, message, visible
@@ -36,6 +37,7 @@ from nervetriage.share import (
     keeps_answers,
     read_answers_file,
 )
+from nervetriage.ui import coach
 from nervetriage.ui.state import get_answers, set_answers, update_answers
 from nervetriage.ui.widgets import sure_button
 from nervetriage.ui_text import PAGE_IDS as _PAGE_ORDER
@@ -143,6 +145,8 @@ def offer_answers(incoming: Answers, source: Source, *, name: str = "", then_res
 def _must_ask(current: Answers, incoming: Answers, source: Source) -> bool:
     if source == "clinic":  # it adds to the person's answers: ask only if it would change one
         return not keeps_answers(current, incoming)
+    if source == "example" and untouched_example(current):  # a coach stepping through the examples
+        return False
     # the day a link or file was sent is not an answer: reopening one's own file asks nothing
     return has_answers(current) and incoming.model_copy(update={"dated": current.dated}) != current
 
@@ -246,24 +250,13 @@ def app_url(page: str = "") -> str:
 # --------------------------------------------------------------------------- banners
 
 
-def _full_stop(text: str) -> str:
-    return text if text.endswith((".", "?", "!")) else text + "."
-
-
-def _example_title(example_id: str) -> str:
-    try:
-        from nervetriage.examples import get_example
-
-        return get_example(example_id).title
-    except Exception:  # an unknown id from a link still gets marked as an example
-        return example_id
-
-
-def origin_banner(answers: Answers, keep_notices: bool = False) -> None:
-    """Pending link messages, then "Example case: ..." or the clinic's note, on every page.
+def origin_banner(answers: Answers, keep_notices: bool = False, beside_urgent: bool = False) -> None:
+    """Pending link messages, then the example bar (nervetriage/ui/coach.py) or the clinic's note, on every page.
 
     ``keep_notices``: show the messages but keep them for the next run too (a fresh session
     reruns at once when the browser reports what it kept, and they must not vanish with it).
+    ``beside_urgent``: the page is an urgent result, which shows nothing beside what to do now,
+    so the example bar leaves out the example's story and expected result.
     """
     if st.session_state.pop(_GOTO_RESULTS, False) and _current_page() not in STAYS_ON:
         st.switch_page(RESULTS_PAGE)
@@ -282,11 +275,8 @@ def origin_banner(answers: Answers, keep_notices: bool = False) -> None:
     if origin is None:
         return
     if origin.example:
-        st.info(
-            f"**Example case:** {literal(_full_stop(_example_title(origin.example)))} "
-            "These are invented answers for teaching, not a real person's.",
-            icon=":material/school:",
-        )
+        # which example, previous/next/any other, its story (not with ``beside_urgent``), Presenting
+        coach.example_bar(origin.example, about=not beside_urgent)
     if origin.clinic or origin.clinic_note:
         clinic = origin.clinic or "your clinic"
         page = _current_page()

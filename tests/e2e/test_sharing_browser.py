@@ -259,34 +259,46 @@ def test_loading_an_example_or_a_file_over_own_answers_asks_first(app_server: Ap
     wait_idle(page)
     assert page.get_by_role("dialog").count() == 0, "nothing to replace yet: the example loads directly"
 
+    # From an example nobody changed to another one: nothing of the person's is lost, no question.
     sidebar_to(page, "Welcome")
     _choose_example(page, second.title)
     page.locator(key("welcome_load_example")).get_by_role("button").click()
-    dialog = page.get_by_role("dialog")
-    dialog.get_by_text(text.confirm).wait_for()
+    page.wait_for_url(re.compile(r".*/results$"))
     wait_idle(page)
-    assert second.title in dialog.inner_text()
+    assert page.get_by_role("dialog").count() == 0, "switching between untouched examples asks nothing"
+    assert f"Example case: {second.title}" in main_text(page)
+
+    # A file over them asks first; Keep mine keeps the example.
+    good = tmp_path / "achilles.json"
+    good.write_text(answers_file_json(first.fresh_answers()), encoding="utf-8")
+    sidebar_to(page, "Welcome")
+    upload = page.locator(key("nt_upload")).locator('input[type="file"]')
+    upload.set_input_files(str(good))
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_text("achilles.json").wait_for()
+    wait_idle(page)
     shot(page, "sharing-08-replace-dialog", full_page=False)
     dialog.get_by_role("button", name=text.cancel).click()
     dialog.wait_for(state="detached")
     wait_idle(page)
-    assert text.kept in main_text(page)
-    page.get_by_text(text.kept).scroll_into_view_if_needed()
+    kept = text.file_kept.format(name="achilles.json")
+    assert kept in main_text(page)
+    page.get_by_text(kept).scroll_into_view_if_needed()
     shot(page, "sharing-09-kept-mine", full_page=False)
     sidebar_to(page, "Results")
-    assert f"Example case: {first.title}" in main_text(page), "Keep mine left the first example in place"
+    assert f"Example case: {second.title}" in main_text(page), "Keep mine left the example in place"
 
-    good = tmp_path / "race-belt.json"
-    good.write_text(answers_file_json(second.fresh_answers()), encoding="utf-8")
+    renamed = tmp_path / "achilles-again.json"  # a new file name: the uploader takes it as a new file
+    renamed.write_text(good.read_text(encoding="utf-8"), encoding="utf-8")
     sidebar_to(page, "Welcome")
-    page.locator(key("nt_upload")).locator('input[type="file"]').set_input_files(str(good))
+    page.locator(key("nt_upload")).locator('input[type="file"]').set_input_files(str(renamed))
     dialog = page.get_by_role("dialog")
-    dialog.get_by_text("race-belt.json").wait_for()
+    dialog.get_by_text("achilles-again.json").wait_for()
     wait_idle(page)
     shot(page, "sharing-10-replace-dialog-file", full_page=False)
     dialog.get_by_role("button", name=text.confirm).click()
-    page.get_by_text("Answers restored from race-belt.json.").wait_for()
+    page.get_by_text("Answers restored from achilles-again.json.").wait_for()
     page.locator(key("nt_upload_results")).get_by_role("button").click()
     wait_idle(page)
-    assert f"Example case: {second.title}" in main_text(page)
+    assert f"Example case: {first.title}" in main_text(page)
     assert_no_exception(page)
