@@ -31,6 +31,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from nervetriage.content import CONTENT_DIR, ContentError, describe_content_error, read_yaml
 from nervetriage.models import JournalEntry
 from nervetriage.safetext import excerpt
+from nervetriage.units import megabytes
 
 Verdict = Literal["improving", "flat", "worsening", "not_enough_data"]
 Direction = Literal["falling", "steady", "rising"]
@@ -791,7 +792,7 @@ def entries_from_csv(data: bytes | str) -> list[JournalEntry]:
     fail = "Nothing was imported; your journal is unchanged."
     size = len(data.encode("utf-8")) if isinstance(data, str) else len(data)
     if size > MAX_CSV_BYTES:
-        raise JournalInputError(fail, [f"The file is {size:,} bytes; a journal CSV may be at most {MAX_CSV_BYTES:,} bytes."])
+        raise JournalInputError(fail, [f"The file is too large: a journal CSV is at most {megabytes(MAX_CSV_BYTES)}."])
     if isinstance(data, bytes):
         try:
             text = data.decode("utf-8-sig")

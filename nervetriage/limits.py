@@ -46,6 +46,7 @@ from nervetriage.models import (
     YesNoUnsure,
 )
 from nervetriage.share import MAX_FILE_BYTES, answers_file_json, answers_json
+from nervetriage.units import megabytes as megabytes  # the pages' import of it
 
 Serialiser = Callable[[Answers], bytes]
 
@@ -248,7 +249,3 @@ def upload_megabytes() -> int:
     """The smallest ``server.maxUploadSize`` (MiB) that lets the largest answers file and CSV through."""
     return math.ceil((max(MAX_FILE_BYTES, MAX_CSV_BYTES) + MULTIPART_ALLOWANCE) / MIB)
 
-
-def megabytes(size: int) -> str:
-    """A byte limit as people read it: 2100000 is "2.1 MB"."""
-    return f"{size / 1_000_000:.1f} MB".replace(".0 MB", " MB")

@@ -32,6 +32,7 @@ from pydantic import ValidationError
 
 from nervetriage.models import Answers, Origin, RegionPain
 from nervetriage.safetext import MAX_MESSAGE_CHARS, clip, visible
+from nervetriage.units import megabytes
 
 LINK_VERSION = 1
 MAX_TOKEN_CHARS = 8000
@@ -443,7 +444,7 @@ def read_answers_file(data: bytes, declared_size: int | None = None) -> Answers:
     size = max(len(data), declared_size or 0)
     if size > MAX_FILE_BYTES:
         raise AnswersFileError(
-            f"The file is too large ({-(-size // 1000):,} KB); an answers file is at most {MAX_FILE_BYTES // 1000:,} KB."
+            f"The file is too large: an answers file is at most {megabytes(MAX_FILE_BYTES)}."
         )
     if not data.strip():
         raise AnswersFileError("The file is empty.")

@@ -349,7 +349,7 @@ def test_a_link_carrying_a_byte_order_mark_is_unreadable() -> None:
 def test_empty_and_oversized_answers_files_are_refused_before_parsing() -> None:
     with pytest.raises(AnswersFileError, match=r"^The file is empty\.$"):
         read_answers_file(b"  \n")
-    with pytest.raises(AnswersFileError, match=r"^The file is too large \(2,101 KB\); an answers file is at most 2,100 KB\.$"):
+    with pytest.raises(AnswersFileError, match=r"^The file is too large: an answers file is at most 2\.1 MB\.$"):
         read_answers_file(b"{}", declared_size=MAX_FILE_BYTES + 1)
 
 

@@ -23,7 +23,7 @@ from nervetriage.ui_text import load_ui_text
 from nervetriage.urgent import URGENT_LEVELS, urgent_flags
 
 _local = threading.local()
-FOCUS_CSS = Path(__file__).resolve().parent / "assets" / "focus.css"
+FRAME_CSS = Path(__file__).resolve().parent / "assets" / "frame.css"
 
 
 def inside_frame() -> bool:
@@ -55,7 +55,7 @@ def run_app() -> None:
                           beside_urgent=page_id == "results" and assessment.urgency in URGENT_LEVELS)
     urgent_banner(assessment, page_id)
     _progress(page_id)
-    st.html(FOCUS_CSS)  # visible keyboard focus on every page (style only: takes no room)
+    st.html(FRAME_CSS)  # focus rings, one stated upload limit (style only: takes no room)
     _local.depth = getattr(_local, "depth", 0) + 1
     try:
         page.run()

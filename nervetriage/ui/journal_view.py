@@ -304,12 +304,14 @@ def csv_panel(entries: list[JournalEntry]) -> None:
             icon=":material/download:",
         )
     nonce = st.session_state.get(UPLOAD_NONCE, 0)
+    st.caption(f"Import a journal you downloaded here (.csv, up to {megabytes(MAX_CSV_BYTES)}): one check-in per row, "
+               "under the header row it was saved with.")
     upload = st.file_uploader(
         "Import a journal CSV",
         type=["csv"],
         key=f"nt_journal_upload_{nonce}",
         max_upload_size=upload_megabytes(),
-        help=f"One check-in per row, at most {megabytes(MAX_CSV_BYTES)}, with the header row: {','.join(CSV_COLUMNS)}",
+        help=f"The header row: {','.join(CSV_COLUMNS)}",
     )
     if upload is None:
         return

@@ -156,6 +156,55 @@ def _upload(pg, path: Path) -> None:  # type: ignore[no-untyped-def]
     assert_no_exception(pg)
 
 
+# Every size the page states, as text: "2.1 MB", "3MB", "2,100 KB", "2000000 bytes"...
+SIZES = re.compile(r"\d[\d,.]*\s?(?:[KkMG]i?B|bytes)\b")
+
+
+def _stated_sizes(pg) -> list[str]:  # type: ignore[no-untyped-def]
+    """The sizes the main area states (captions, the uploader, errors), leaving out the size
+    Streamlit gives a file once it is chosen (that is the file's size, not a limit)."""
+    text = pg.evaluate("""() => {
+      const main = document.querySelector('[data-testid="stMain"]').cloneNode(true);
+      main.querySelectorAll('[data-testid="stFileChip"]').forEach((e) => e.remove());
+      document.body.appendChild(main);  // innerText needs it laid out, and hidden parts stay out
+      const text = main.innerText;
+      main.remove();
+      return text;
+    }""")
+    return SIZES.findall(text)
+
+
+def test_each_upload_states_one_limit_once_and_a_refusal_names_the_same(app_server: AppServer, page, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The caption states the app's own limit; Streamlit's "3MB per file" (its transport cap) is
+    not shown beside it; a file over the limit is refused naming the same figure."""
+    from nervetriage.journal import MAX_CSV_BYTES
+    from nervetriage.units import megabytes
+
+    open_url(page, app_server.url)
+    assert page.locator('[data-testid="stFileUploaderDropzoneInstructions"]').first.is_hidden()
+    assert _stated_sizes(page) == [megabytes(MAX_FILE_BYTES)], _stated_sizes(page)
+    huge = tmp_path / "huge.json"
+    huge.write_text(" " * (MAX_FILE_BYTES + 1), encoding="utf-8")
+    _upload(page, huge)
+    error = page.locator('[data-testid="stAlertContentError"]').first
+    error.wait_for()
+    assert megabytes(MAX_FILE_BYTES) in error.inner_text()
+    assert set(_stated_sizes(page)) == {megabytes(MAX_FILE_BYTES)}, _stated_sizes(page)
+
+    sidebar_to(page, "Recovery journal")
+    assert page.locator('[data-testid="stFileUploaderDropzoneInstructions"]').first.is_hidden()
+    assert _stated_sizes(page) == [megabytes(MAX_CSV_BYTES)], _stated_sizes(page)
+    big = tmp_path / "big.csv"
+    big.write_text("x" * (MAX_CSV_BYTES + 1), encoding="utf-8")
+    page.locator('[data-testid="stMain"] [data-testid="stFileUploader"] input[type="file"]').set_input_files(str(big))
+    refusal = page.get_by_text(f"a journal CSV is at most {megabytes(MAX_CSV_BYTES)}", exact=False)
+    refusal.wait_for()
+    assert set(_stated_sizes(page)) == {megabytes(MAX_CSV_BYTES)}, _stated_sizes(page)
+    refusal.scroll_into_view_if_needed()
+    shot(page, "upload-one-limit-journal", full_page=False)
+    assert_no_exception(page)
+
+
 def test_uploads_oversize_and_malformed_are_refused_a_good_one_restores(app_server: AppServer, page, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     open_url(page, app_server.url)
     huge = tmp_path / "huge.json"
