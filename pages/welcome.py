@@ -20,6 +20,14 @@ text = ui.welcome
 st.title(ui.app_title)
 st.markdown(f"#### {ui.tagline}")
 
+# Start comes first, within the first screen of a phone (390 x 844); what the check does and
+# does not do, safety first, privacy and the disclaimer follow straight after it.
+if sure_button(text.start, key="welcome_start", type="primary", icon=":material/arrow_forward:"):
+    st.switch_page(page_file(STEPS[0]))
+st.caption(text.time)
+
+st.info(text.order, icon=":material/health_and_safety:")
+st.warning(text.disclaimer, icon=":material/medical_information:")
 left, right = st.columns(2)
 with left, st.container(border=True):
     st.markdown("**What it does**")
@@ -27,13 +35,7 @@ with left, st.container(border=True):
 with right, st.container(border=True):
     st.markdown("**What it does not do**")
     st.markdown("\n".join(f"- {line}" for line in text.does_not))
-
-st.info(text.order, icon=":material/health_and_safety:")
 st.info(text.privacy, icon=":material/lock:")
-st.warning(text.disclaimer, icon=":material/medical_information:")
-st.caption(text.time)
-if sure_button(text.start, key="welcome_start", type="primary", icon=":material/arrow_forward:"):
-    st.switch_page(page_file(STEPS[0]))
 
 st.subheader(text.example_heading)
 st.caption(text.example_help)

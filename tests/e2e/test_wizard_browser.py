@@ -348,3 +348,25 @@ def test_a_sign_page_can_be_answered_and_left_with_the_keyboard_alone(app_server
     act(pg, pg.locator(key("nav_back")).get_by_role("button").click)
     expect_progress(pg, 8)
     assert pg.locator(key("q:sign5.sitting")).get_by_role("radio", name="Yes").is_checked()
+
+
+@pytest.mark.parametrize(("size", "width", "height"), [("desktop", 1280, 900), ("phone", 390, 844)])
+def test_start_is_on_the_first_screen_of_the_welcome_page(app_server: AppServer, browser, size: str, width: int,  # type: ignore[no-untyped-def]
+                                                          height: int) -> None:
+    """A new visitor sees Start without scrolling, on a laptop and on a phone."""
+    phone = size == "phone"
+    context = browser.new_context(viewport={"width": width, "height": height}, device_scale_factor=2 if phone else 1,
+                                  is_mobile=phone, has_touch=phone)
+    pg = context.new_page()
+    try:
+        goto_app(pg, app_server.url)
+        start = pg.locator(key("welcome_start")).get_by_role("button")
+        start.wait_for()
+        box = start.bounding_box()
+        assert box is not None
+        assert box["y"] >= 0 and box["y"] + box["height"] <= height, f"Start ends at {box['y'] + box['height']:.0f} px of {height}"
+        # The disclaimer and what the check does not do follow at once (no scrolling past anything else first).
+        assert pg.get_by_text(UI.welcome.disclaimer.split(".")[0], exact=False).count() == 1
+        shot(pg, f"welcome-first-screen-{size}", full_page=False)
+    finally:
+        context.close()
