@@ -370,3 +370,30 @@ def test_start_is_on_the_first_screen_of_the_welcome_page(app_server: AppServer,
         shot(pg, f"welcome-first-screen-{size}", full_page=False)
     finally:
         context.close()
+
+
+def test_on_a_phone_the_menu_closes_after_choosing_a_page_and_on_a_laptop_it_stays(app_server: AppServer, browser) -> None:  # type: ignore[no-untyped-def]
+    for phone in (True, False):
+        size = {"width": 390, "height": 844} if phone else {"width": 1280, "height": 900}
+        context = browser.new_context(viewport=size, is_mobile=phone, has_touch=phone)
+        pg = context.new_page()
+        try:
+            goto_app(pg, app_server.url)
+            if phone:
+                pg.locator('[data-testid="stExpandSidebarButton"]').click()
+            nav = pg.locator('[data-testid="stSidebarNav"]')
+            nav.get_by_text(UI.nav["learn"], exact=True).click()
+            pg.wait_for_url("**/learn", timeout=30_000)
+            wait_idle(pg)
+            collapse = pg.locator('[data-testid="stSidebarCollapseButton"] button')
+            if phone:
+                expect_closed = 'button[aria-label="Collapse sidebar"][aria-expanded="true"]'
+                pg.wait_for_function(f"() => !document.querySelector('{expect_closed}')", timeout=10_000)
+                box = pg.locator('[data-testid="stSidebar"]').bounding_box()
+                assert box is None or box["x"] + box["width"] <= 1, f"the menu still covers the page: {box}"
+                shot(pg, "menu-closed-after-navigation-phone", full_page=False)
+            else:
+                assert collapse.get_attribute("aria-expanded") == "true", "the sidebar beside the page stays open"
+                assert nav.is_visible()
+        finally:
+            context.close()

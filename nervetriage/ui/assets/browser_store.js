@@ -93,13 +93,27 @@ function focusHeading() {
   attempt();
 }
 
+// On a phone the menu lies over the page: after choosing a page in it, close it, as a menu
+// does, so the new page is not hidden behind it. Beside the page (a wide screen) it stays.
+function closeMenuOverPage() {
+  const sidebar = document.querySelector('[data-testid="stSidebar"]');
+  const main = document.querySelector('[data-testid="stMain"]');
+  const close = document.querySelector('[data-testid="stSidebarCollapseButton"] button[aria-expanded="true"]');
+  if (!sidebar || !main || !close) return;
+  const menu = sidebar.getBoundingClientRect();
+  if (menu.width > 0 && menu.right > 0 && main.getBoundingClientRect().left < menu.right - 1) close.click();
+}
+
 export default function (component) {
   const { data, setTriggerValue } = component;
   const state = window.__ntStore || (window.__ntStore = { session: null, seen: null, clear: 0, force: 0, adopt: 0, conflict: null, answers: null, page: null, remember: false });
   if (data && data.page !== state.shownPage) {
     const opened = state.shownPage === undefined;
     state.shownPage = data.page;
-    if (!opened) focusHeading();
+    if (!opened) {
+      closeMenuOverPage();
+      focusHeading();
+    }
   }
   const session = area("sessionStorage");
   const local = area("localStorage");
