@@ -397,3 +397,23 @@ def test_on_a_phone_the_menu_closes_after_choosing_a_page_and_on_a_laptop_it_sta
                 assert nav.is_visible()
         finally:
             context.close()
+
+
+def test_a_chosen_option_shows_a_tick_and_a_strong_state(app_server: AppServer, page) -> None:  # type: ignore[no-untyped-def]
+    goto_app(page, f"{app_server.url}/sign2")
+    click_option(page, "q:sign2.qualities", "Tingling")
+    pills = page.locator(key("q:sign2.qualities"))
+    chosen = pills.locator('button[data-variant="pills"][aria-pressed="true"]')
+    assert chosen.count() == 1 and "Tingling" in chosen.inner_text()
+    style = chosen.evaluate("""(b) => {
+      const s = getComputedStyle(b), tick = getComputedStyle(b, '::before');
+      const box = b.getBoundingClientRect();
+      return {bg: s.backgroundColor, fg: s.color, tick: tick.content, w: box.width, h: box.height};
+    }""")
+    assert style["tick"] == '"\u2713"', style
+    assert style["bg"] == "rgb(31, 111, 120)" and style["fg"] == "rgb(255, 255, 255)", style
+    assert style["w"] >= 24 and style["h"] >= 24, style
+    other = pills.locator('button[data-variant="pills"][aria-pressed="false"]').first
+    assert other.evaluate("(b) => getComputedStyle(b, '::before').content") in ("none", "normal"), "no tick on an option not chosen"
+    pills.scroll_into_view_if_needed()
+    shot(page, "chosen-option-tick", full_page=False)
