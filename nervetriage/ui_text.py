@@ -293,7 +293,6 @@ class UrgentText(_Text):
 
 
 class SignText(_Text):
-    position: str
     why: str
 
 
@@ -314,6 +313,8 @@ class Labels(_Text):
     none_labels: dict[str, str]
     outcomes: dict[str, str]
     not_tried_hint: str
+
+    placeholders = {"progress": ("{n}", "{total}", "{page}")}
 
 
 class LearnText(_Text):

@@ -29,7 +29,7 @@ def test_every_page_renders_inside_the_frame(page_id: str) -> None:
     if number is None:
         assert progress == []
     else:
-        assert progress == [f"Step {number} of {len(STEPS)}"]
+        assert progress == [f"Step {number} of {len(STEPS)} · {load_ui_text().nav[page_id]}"]
 
 
 @pytest.mark.parametrize("page_id", ALL_PAGES)
@@ -43,9 +43,11 @@ def test_a_page_file_run_on_its_own_still_renders_the_frame(page_id: str) -> Non
 
 def test_the_safety_check_is_step_two_and_sign_one_step_four_of_eleven() -> None:
     at = go(new_app(), "safety")
-    assert [str(p.proto.text) for p in at.get("progress")] == ["Step 2 of 11"]
+    assert [str(p.proto.text) for p in at.get("progress")] == ["Step 2 of 11 · Safety check"]
     go(at, "sign1")
-    assert [str(p.proto.text) for p in at.get("progress")] == ["Step 4 of 11"]
+    assert [str(p.proto.text) for p in at.get("progress")] == ["Step 4 of 11 · Sign 1 · Treatment has not helped"]
+    # one progress model: no second "Sign 1 of 6" line beside it
+    assert not [c for c in at.caption if "of 6" in str(c.value)]
 
 
 def test_answers_survive_going_back_and_coming_again() -> None:
@@ -216,7 +218,7 @@ def test_welcome_start_goes_to_the_first_step() -> None:
     at = new_app()
     assert load_ui_text().welcome.privacy.strip() in texts(at)
     at.button(key="welcome_start").click().run()
-    assert [str(p.proto.text) for p in at.get("progress")] == ["Step 1 of 11"]
+    assert [str(p.proto.text) for p in at.get("progress")] == ["Step 1 of 11 · Where it hurts"]
 
 
 def test_welcome_says_safety_comes_first_and_the_order_bears_it_out() -> None:

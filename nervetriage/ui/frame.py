@@ -98,7 +98,8 @@ def _progress(page_id: str) -> None:
     number = step_number(page_id)
     if number is None:
         return
-    label = load_ui_text().labels.progress.format(n=number, total=len(STEPS))
+    text = load_ui_text()
+    label = text.labels.progress.format(n=number, total=len(STEPS), page=text.nav[page_id])
     st.progress(number / len(STEPS), text=label)
 
 

@@ -13,8 +13,7 @@ def render_sign(number: int) -> None:
     """One sign's page, built entirely from its entry in content/signs.yaml."""
     sign = load_content().sign(number)
     text = load_ui_text().sign
-    st.caption(text.position.format(n=number))
-    st.header(sign.title)
+    st.header(sign.title)  # which sign of the six: the frame's progress line says it
     st.markdown(f"**{sign.short}**")
     with st.expander(text.why, icon=":material/lightbulb:"):
         st.write(sign.explanation)

@@ -63,7 +63,7 @@ def frame_problems(pg, page_id: str) -> list[str]:  # type: ignore[no-untyped-de
         problems.append("no 'Start over' button in the sidebar")
     progress = pg.locator('[data-testid="stProgress"]')
     if page_id in STEPS:
-        label = UI.labels.progress.format(n=STEPS.index(page_id) + 1, total=len(STEPS))
+        label = UI.labels.progress.format(n=STEPS.index(page_id) + 1, total=len(STEPS), page=UI.nav[page_id])
         if progress.count() != 1 or label not in progress.inner_text():
             problems.append(f"no progress line {label!r}")
     elif progress.count():

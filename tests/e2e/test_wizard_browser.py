@@ -68,7 +68,8 @@ def main_text(pg) -> str:  # type: ignore[no-untyped-def]
 
 def expect_progress(pg, number: int) -> None:  # type: ignore[no-untyped-def]
     """Wait for the step's progress line (a page switch runs the script twice), then settle."""
-    pg.locator('[data-testid="stProgress"]').get_by_text(f"Step {number} of 11", exact=True).wait_for(timeout=30_000)
+    label = UI.labels.progress.format(n=number, total=len(STEPS), page=UI.nav[STEPS[number - 1]])
+    pg.locator('[data-testid="stProgress"]').get_by_text(label, exact=True).wait_for(timeout=30_000)
     wait_idle(pg)
     assert f"Step {number} of 11" in main_text(pg)
 
