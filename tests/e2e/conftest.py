@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -98,6 +99,23 @@ def goto_app(pg: Any, url: str, timeout: float = 60_000) -> None:
     pg.goto(url)
     pg.locator('[data-testid="stMain"] [data-testid="stElementContainer"]').first.wait_for(timeout=timeout)
     wait_idle(pg, timeout)
+
+
+def wait_quiet(pg: Any, quiet_ms: int = 1000, timeout: float = 30_000) -> None:
+    """Wait until the script has stayed idle for ``quiet_ms``: past the browser bridge's second
+    run after a page load (it reports what the tab kept), so a click made next does not land
+    while the page is being drawn again."""
+    deadline = time.monotonic() + timeout / 1000
+    while time.monotonic() < deadline:
+        wait_idle(pg, timeout)
+        quiet_since = time.monotonic()
+        while time.monotonic() - quiet_since < quiet_ms / 1000:
+            if pg.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').count() == 0:
+                break
+            pg.wait_for_timeout(50)
+        else:
+            return
+    raise AssertionError(f"the page never stayed idle for {quiet_ms} ms")
 
 
 def panel_link(pg: Any, panel: str, contains: str = "http", timeout: float = 60_000) -> str:

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from e2e.conftest import AppServer, act, assert_no_exception, goto_app, key, shot, wait_idle
+from e2e.conftest import AppServer, act, assert_no_exception, goto_app, key, shot, wait_idle, wait_quiet
 from nervetriage.examples import load_examples, step_example
 from nervetriage.ui_text import load_ui_text
 
@@ -25,6 +25,7 @@ def _bar(pg: Any) -> str:
 def _load_first_example(pg: Any, url: str) -> None:
     """Welcome's "Load this example" (the first is preselected when none is loaded), then Where."""
     goto_app(pg, url)
+    wait_quiet(pg)
     pg.locator(key("welcome_load_example")).get_by_role("button").click()
     pg.wait_for_url(re.compile(r".*/results$"))
     wait_idle(pg)
@@ -96,6 +97,7 @@ def test_presenting_hides_the_sidebar_and_enlarges_the_text_until_turned_off(app
 def test_the_bar_on_a_phone(app_server: AppServer, phone_page: Any) -> None:
     pg = phone_page
     goto_app(pg, app_server.url)
+    wait_quiet(pg)
     pg.locator(key("welcome_load_example")).get_by_role("button").click()
     pg.wait_for_url(re.compile(r".*/results$"))
     pg.locator(key("nt_coach_bar")).wait_for()
