@@ -12,7 +12,7 @@ from __future__ import annotations
 import streamlit as st
 
 from nervetriage.content import load_content
-from nervetriage.examples import Example, load_examples, step_example
+from nervetriage.examples import Example, get_example, load_examples, step_example
 from nervetriage.safetext import literal
 from nervetriage.ui.widgets import sure_button
 from nervetriage.ui_text import CoachText, load_ui_text
@@ -42,7 +42,10 @@ def full_stop(text: str) -> str:
 
 def find_example(example_id: str) -> Example | None:
     """The shipped example with this id, or None (an id from a link may name no shipped example)."""
-    return next((e for e in load_examples() if e.id == example_id), None)
+    try:
+        return get_example(example_id)
+    except KeyError:
+        return None
 
 
 def banner_text(example_id: str, text: CoachText | None = None) -> str:
