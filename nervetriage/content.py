@@ -51,7 +51,7 @@ class Question(_Model):
     """One widget's worth of question. ``field`` is a dotted path into ``Answers``."""
 
     field: str
-    kind: Literal["checkbox", "slider", "choice", "multi", "yesno", "outcomes"]
+    kind: Literal["checkbox", "rating", "choice", "multi", "yesno", "outcomes"]
     label: str
     help: str = ""
     options: dict[str, str] = Field(default_factory=dict)
@@ -65,7 +65,8 @@ class Question(_Model):
 
 class Sign(_Model):
     number: int = Field(ge=1, le=6)
-    title: str
+    title: str  # the sign as the article states it (results, reports)
+    question: str  # the page's heading: what the page asks, not the answer it looks for
     short: str
     explanation: str
     source: str
@@ -403,15 +404,43 @@ class Combination(_Model):
     source: str
 
 
+class SafetyGroup(_Model):
+    """One yes/no question of the safety check, with the flags and mimics it stands for."""
+
+    id: str
+    question: str
+    covers: str  # the items in a few plain words, shown under the question
+    items: list[str] = Field(min_length=1)
+
+
 class RedFlagsFile(_Model):
     intro: str
     flags: list[Flag]
     mimics: list[Flag]
+    groups: list[SafetyGroup]
     combinations: list[Combination]
     night_pain_flags: list[str] = Field(default_factory=list)
     inferred: list[InferredAlert] = Field(default_factory=list)
     timeframe_order: list[str]
     urgency_messages: dict[Literal["emergency", "urgent", "professional", "none"], str]
+
+    @model_validator(mode="after")
+    def _each_item_in_one_group(self) -> RedFlagsFile:
+        grouped = [item for group in self.groups for item in group.items]
+        known = [f.id for f in (*self.flags, *self.mimics)]
+        twice = sorted({i for i in grouped if grouped.count(i) > 1})
+        missing = sorted(set(known) - set(grouped))
+        unknown = sorted(set(grouped) - set(known))
+        if twice or missing or unknown:
+            raise ValueError(f"safety groups: in two groups {twice}, in none {missing}, unknown {unknown}")
+        return self
+
+    def group(self, group_id: str) -> SafetyGroup:
+        return next(g for g in self.groups if g.id == group_id)
+
+    def group_of(self, item_id: str) -> SafetyGroup:
+        """The safety group that asks about the flag or mimic ``item_id``."""
+        return next(g for g in self.groups if item_id in g.items)
 
 
 class EmergencyNumber(_Model):

@@ -131,8 +131,8 @@ class SelfCheckText(_Text):
 class SafetyText(_Text):
     clues_heading: str
     none_apply: str
-    flags_heading: str
-    mimics_heading: str
+    which: str
+    which_missing: str
     unanswered: str
     all_clear: str
     ticked: str
@@ -194,8 +194,11 @@ class EvidenceWords(_Text):
     expert: str
 
 
-RESULTS_PLACEHOLDERS = {"coverage": "{percent}", "answered_so_far": "{percent}", "from_answers": "{reason}", "more_nerves": "{names}",
-                        "clinic_marked": "{areas}", "unrated_areas": "{areas}", "unrated_note": "{middle}"}
+RESULTS_PLACEHOLDERS: dict[str, str | tuple[str, ...]] = {
+    "coverage": "{percent}", "answered_so_far": "{percent}", "from_answers": "{reason}", "more_nerves": "{names}",
+    "clinic_marked": "{areas}", "unrated_areas": "{areas}", "unrated_note": "{middle}",
+    "why_line": ("{what}", "{direction}", "{why}"),
+}
 
 
 class ResultsText(_Text):
@@ -233,6 +236,18 @@ class ResultsText(_Text):
     unrated_areas: str
     unrated_note: str
     rate_link: str
+    # the summary at the top (band, why, what to do), then the detail in parts opened on request
+    why_heading: str
+    why_towards: str
+    why_away: str
+    why_line: str
+    next_more: str
+    next_more_avoid: str
+    share_jump: str
+    detail_chart: str
+    detail_nerves: str
+    detail_next: str
+    detail_caveats: str
 
     @model_validator(mode="after")
     def _clinic_named(self) -> ResultsText:
@@ -300,7 +315,8 @@ class Labels(_Text):
     yes: str
     no: str
     not_answered: str
-    slider_unset: str
+    rating_unset: str
+    rating_clear: str
     back: str
     next: str
     to_results: str
@@ -313,8 +329,11 @@ class Labels(_Text):
     none_labels: dict[str, str]
     outcomes: dict[str, str]
     not_tried_hint: str
+    how_did_it_go: str
+    outcome_unset: str
 
-    placeholders = {"progress": ("{n}", "{total}", "{page}")}
+    placeholders = {"progress": ("{n}", "{total}", "{page}"), "rating_clear": ("{value}",),
+                    "how_did_it_go": ("{treatment}",)}
 
 
 class LearnText(_Text):
@@ -382,7 +401,10 @@ class UiText(_Text):
     app_title: str
     tagline: str
     nav: dict[str, str]
+    headings: dict[str, str]
     sections: dict[str, str]
+    parts: dict[str, str]
+    part_position: str
     welcome: WelcomeText
     where: WhereText
     along: AlongText
@@ -398,10 +420,19 @@ class UiText(_Text):
     coach: CoachText
     coming_soon: str
 
+    placeholders = {"part_position": ("{n}", "{total}")}
+
     def model_post_init(self, context: object, /) -> None:
         missing = [p for p in PAGE_IDS if p not in self.nav]
         if missing:
             raise ValueError(f"nav misses titles for {missing}")
+        unknown = [p for p in self.headings if p not in PAGE_IDS]
+        if unknown:
+            raise ValueError(f"headings for pages that do not exist: {unknown}")
+
+    def heading(self, page_id: str) -> str:
+        """A page's heading: its question where it has one, else its name in the menu."""
+        return self.headings.get(page_id, self.nav[page_id])
 
 
 def load_ui_text_from(path: Path) -> UiText:

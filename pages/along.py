@@ -15,7 +15,7 @@ ensure_frame()
 text = load_ui_text().along
 content = load_content()
 
-st.title(load_ui_text().nav["along"])
+st.title(load_ui_text().heading("along"), anchor=False)
 st.write(text.intro)
 
 

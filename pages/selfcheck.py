@@ -24,7 +24,7 @@ text = load_ui_text().selfcheck
 questions = load_content().questions
 GATE = "selfcheck:gate"  # UI-only: the person confirmed none of the gate conditions apply
 
-st.title(load_ui_text().nav["selfcheck"])
+st.title(load_ui_text().heading("selfcheck"), anchor=False)
 st.write(text.intro)
 
 

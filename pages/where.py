@@ -30,7 +30,7 @@ DEFAULT_LEVEL = 5  # a region the person adds starts here, as on the body map
 # press gives the strength (a slider would sit somewhere, and keys would store each step).
 RATINGS = list(range(11))
 
-st.title(load_ui_text().nav["where"])
+st.title(load_ui_text().heading("where"), anchor=False)
 st.write(text.intro)
 
 region_selector(get_answers())

@@ -96,9 +96,9 @@ def fill_story(at: AppTest, story: dict[str, Any]) -> AppTest:
     flags = story.get("red_flags", [])
     mimics = story.get("mimics", [])
     for flag in flags:
-        set_widget(at, f"safety:red_flags:{flag}", True)
+        tick_safety_item(at, "red_flags", flag)
     for mimic in mimics:
-        set_widget(at, f"safety:mimics:{mimic}", True)
+        tick_safety_item(at, "mimics", mimic)
     if not flags and not mimics and story.get("safety_none", True):
         set_widget(at, "safety:none", True)
     next_step(at, "along")
@@ -107,8 +107,7 @@ def fill_story(at: AppTest, story: dict[str, Any]) -> AppTest:
     if "neck" in story:
         set_widget(at, "q:neck_changes_legs", story["neck"])
     next_step(at, "sign1")
-    for treatment, outcome in story.get("treatments", {}).items():
-        set_widget(at, f"q:sign1.treatments:{treatment}", outcome)
+    set_treatments(at, story.get("treatments", {}))
     if "returns" in story:
         set_widget(at, "q:sign1.returns_when_running", story["returns"])
     next_step(at, "sign2")
@@ -144,6 +143,25 @@ def fill_story(at: AppTest, story: dict[str, Any]) -> AppTest:
     return at
 
 
+def set_treatments(at: AppTest, treatments: dict[str, str]) -> AppTest:
+    """Sign 1 as a person answers it: pick the treatments tried, then how each went."""
+    if treatments:
+        set_widget(at, "q:sign1.treatments:tried", list(treatments))
+    for treatment, outcome in treatments.items():
+        set_widget(at, f"q:sign1.treatments:{treatment}", outcome)
+    return at
+
+
+def tick_safety_item(at: AppTest, field: str, item_id: str) -> AppTest:
+    """Answer yes to the safety group that asks about ``item_id`` (once), then tick it."""
+    from nervetriage.content import load_content
+
+    group = load_content().red_flags.group_of(item_id)
+    if at.get_by_key(f"safety:group:{group.id}").value != "yes":  # type: ignore[union-attr]
+        set_widget(at, f"safety:group:{group.id}", "yes")
+    return set_widget(at, f"safety:{field}:{item_id}", True)
+
+
 def next_step(at: AppTest, expected: str) -> AppTest:
     """Click Next and check the wizard landed on ``expected``."""
     at.button(key="nav_next").click().run()
@@ -162,12 +180,11 @@ def current_page(at: AppTest) -> str:
     from nervetriage.ui_text import load_ui_text
 
     titles = [str(t.value) for t in at.title] + [str(h.value) for h in at.header]
-    nav = load_ui_text().nav
     content = load_content()
     for page_id in ALL_PAGES:
         if page_id.startswith("sign"):
-            if content.sign(int(page_id[-1])).title in titles:
+            if content.sign(int(page_id[-1])).question in titles:
                 return page_id
-        elif nav[page_id] in titles or (page_id == "welcome" and load_ui_text().app_title in titles):
+        elif load_ui_text().heading(page_id) in titles or (page_id == "welcome" and load_ui_text().app_title in titles):
             return page_id
     return "?"

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from apptest_wizard import APP, answers, go, has_key, new_app, next_step, set_widget, texts
+from apptest_wizard import APP, answers, go, has_key, new_app, next_step, set_treatments, set_widget, texts, tick_safety_item
 from streamlit.testing.v1 import AppTest
 
 from nervetriage.content import ContentError, load_content
@@ -45,7 +45,7 @@ def test_the_safety_check_is_step_two_and_sign_one_step_four_of_eleven() -> None
     at = go(new_app(), "safety")
     assert [str(p.proto.text) for p in at.get("progress")] == ["Step 2 of 11 · Safety check"]
     go(at, "sign1")
-    assert [str(p.proto.text) for p in at.get("progress")] == ["Step 4 of 11 · Sign 1 · Treatment has not helped"]
+    assert [str(p.proto.text) for p in at.get("progress")] == ["Step 4 of 11 · Sign 1 · Treatment so far"]
     # one progress model: no second "Sign 1 of 6" line beside it
     assert not [c for c in at.caption if "of 6" in str(c.value)]
 
@@ -61,7 +61,7 @@ def test_answers_survive_going_back_and_coming_again() -> None:
     assert at.radio(key="q:sign5.sitting").value is True
     assert at.radio(key="q:sign5.night").value is False
     assert at.radio(key="q:sign5.lying").value is None
-    assert at.select_slider(key="q:sign5.rest_intensity").value == 6
+    assert at.get_by_key("q:sign5.rest_intensity").value == 6  # type: ignore[union-attr]
     go(at, "where")
     go(at, "sign5")
     assert at.radio(key="q:sign5.sitting").value is True
@@ -82,22 +82,45 @@ def test_not_answered_stays_distinct_from_no() -> None:
     assert at.checkbox(key="q:sign2.qualities:none").value is False
 
 
-def test_unmoved_slider_is_not_answered_and_says_so() -> None:
+def test_a_rating_starts_off_the_scale_as_not_answered_and_can_be_taken_back() -> None:
     at = go(new_app(), "sign3")
+    labels = load_ui_text().labels
     assert answers(at).sign3.variability is None
-    assert load_ui_text().labels.slider_unset in texts(at)
+    assert at.get_by_key("q:sign3.variability").value is None  # type: ignore[union-attr]
+    assert labels.rating_unset in texts(at)
     set_widget(at, "q:sign3.variability", 0)
-    assert answers(at).sign3.variability == 0
-    assert load_ui_text().labels.slider_unset not in texts(at)
+    assert answers(at).sign3.variability == 0, "0 is an answer on the scale, not 'not answered'"
+    assert labels.rating_unset not in texts(at) and labels.rating_clear.format(value=0) in texts(at)
+    set_widget(at, "q:sign3.variability", None)
+    assert answers(at).sign3.variability is None and labels.rating_unset in texts(at)
 
 
-def test_treatment_rows_record_only_what_was_tried() -> None:
+def test_sign_one_asks_what_was_tried_first_and_only_then_how_each_went() -> None:
     at = go(new_app(), "sign1")
-    set_widget(at, "q:sign1.treatments:ice", "worse")
-    set_widget(at, "q:sign1.treatments:rest", "helped")
+    labels = load_ui_text().labels
+    assert not has_key(at, "q:sign1.treatments:ice"), "no outcome rows before anything is picked"
+    set_widget(at, "q:sign1.treatments:tried", ["ice", "rest"])
+    assert has_key(at, "q:sign1.treatments:ice") and has_key(at, "q:sign1.treatments:rest")
+    assert not has_key(at, "q:sign1.treatments:massage"), "only the chosen ones ask how it went"
+    assert answers(at).sign1.treatments == {}, "picked but not rated is not an answer yet"
+    assert labels.outcome_unset in texts(at)
+    set_treatments(at, {"ice": "worse", "rest": "helped"})
     assert answers(at).sign1.treatments == {"ice": "worse", "rest": "helped"}
+    assert labels.outcome_unset not in texts(at)
     set_widget(at, "q:sign1.treatments:ice", None)
     assert answers(at).sign1.treatments == {"rest": "helped"}
+    assert has_key(at, "q:sign1.treatments:ice"), "taking the rating back keeps the treatment picked"
+    set_widget(at, "q:sign1.treatments:tried", ["ice"])
+    assert answers(at).sign1.treatments == {} and not has_key(at, "q:sign1.treatments:rest")
+
+
+def test_sign_one_shows_the_treatments_of_loaded_answers_as_tried_and_rated() -> None:
+    at = go(new_app(), "sign1")
+    set_treatments(at, {"stretching": "no_change"})
+    go(at, "sign2")
+    go(at, "sign1")
+    assert at.get_by_key("q:sign1.treatments:tried").value == ["stretching"]  # type: ignore[union-attr]
+    assert at.get_by_key("q:sign1.treatments:stretching").value == "no_change"  # type: ignore[union-attr]
 
 
 def test_a_region_is_saved_once_its_side_is_given() -> None:
@@ -125,7 +148,7 @@ def test_sites_along_the_nerve_are_stored_in_spine_order() -> None:
 def test_a_red_flag_shows_the_urgent_banner_on_every_page(page_id: str) -> None:
     at = go(new_app(), "safety")
     assert not at.error
-    set_widget(at, "safety:red_flags:foot_drop", True)
+    tick_safety_item(at, "red_flags", "foot_drop")
     go(at, page_id)
     alerts = [str(e.value) for e in at.error]
     assert any(URGENT["urgent"] in a and "Foot drop" in a for a in alerts), alerts
@@ -133,7 +156,7 @@ def test_a_red_flag_shows_the_urgent_banner_on_every_page(page_id: str) -> None:
 
 def test_results_show_only_the_emergency_and_the_band_comes_second_once_asked_for() -> None:
     at = go(new_app(), "safety")
-    set_widget(at, "safety:red_flags:bladder_change", True)
+    tick_safety_item(at, "red_flags", "bladder_change")
     go(at, "results")
     labels = {b.label for b in load_content().scoring.bands}
     assert not [h for h in at.header if h.value in labels], "no band beside an emergency"
@@ -151,7 +174,7 @@ def test_none_of_these_apply_differs_from_not_answered() -> None:
     assert answers(at).red_flags is None
     set_widget(at, "safety:none", True)
     assert answers(at).red_flags == [] and answers(at).mimics == []
-    set_widget(at, "safety:mimics:dvt", True)
+    tick_safety_item(at, "mimics", "dvt")
     assert answers(at).mimics == ["dvt"]
     assert at.checkbox(key="safety:none").value is False
     set_widget(at, "safety:mimics:dvt", False)
@@ -160,7 +183,7 @@ def test_none_of_these_apply_differs_from_not_answered() -> None:
 
 def test_self_check_is_switched_off_after_a_red_flag() -> None:
     at = go(new_app(), "safety")
-    set_widget(at, "safety:red_flags:cancer_history", True)
+    tick_safety_item(at, "red_flags", "cancer_history")
     go(at, "selfcheck")
     assert not has_key(at, "selfcheck:gate_box")
     assert load_ui_text().selfcheck.blocked in texts(at)
@@ -334,6 +357,112 @@ def test_a_verdict_shows_how_much_was_answered_and_its_score() -> None:
     assert any(f"{text.score} {assessment.score} / 100" in c for c in captions)
 
 
+def _detail_parts() -> list[str]:
+    text = load_ui_text().results
+    return [text.detail_chart, text.detail_nerves, text.detail_next, text.detail_caveats]
+
+
+def _kinds(block: Any, kind: str) -> list[Any]:
+    """The elements of one type (``"plotly_chart"``, ``"markdown"``...) anywhere inside ``block``."""
+    return [node for node in block if getattr(node, "type", None) == kind]
+
+
+def test_results_lead_with_a_summary_and_put_the_detail_in_closed_parts_below_it() -> None:
+    """Phone first: the band, why (the strongest reasons) and what to do next come before
+    anything to open; the chart, the nerves and map, every step and the caveats are each in a
+    part opened on request, in that order, closed at first."""
+    from nervetriage.examples import get_example
+    from nervetriage.scoring import assess
+    from nervetriage.ui.results_view import top_reasons
+
+    value = get_example("ultra-fall-top-of-foot").fresh_answers()
+    assessment = assess(value)
+    at = _results_with(value)
+    text = load_ui_text().results
+    nodes = list(at.main)
+
+    def first(kind: str, match: Any) -> int:
+        return next(i for i, n in enumerate(nodes) if getattr(n, "type", None) == kind and match(n))
+
+    reasons = top_reasons(assessment)
+    assert len(reasons) == 3
+    steps = assessment.next_steps
+    order = [
+        first("header", lambda n: n.value == assessment.band_label),
+        first("subheader", lambda n: n.value == text.why_heading),
+        *(first("markdown", lambda n, r=r: r.what in n.value and r.lead in n.value) for r in reasons),
+        first("subheader", lambda n: n.value == text.next_heading),
+        first("markdown", lambda n: steps[0].title in n.value and steps[1].title in n.value),
+        first("markdown", lambda n: text.share_jump in n.value),
+        *(first("expander", lambda n, label=label: n.label == label) for label in _detail_parts()),
+    ]
+    assert order == sorted(order), "band, why, what to do, the link to sharing, then the detail in its order"
+    parts = {e.label: e for e in at.expander if e.label in _detail_parts()}
+    assert all(not part.proto.expanded for part in parts.values()), "the detail starts closed"
+    # nothing to read in the detail sits outside its part
+    assert len(_kinds(at.main, "plotly_chart")) == 2
+    chart, nerves, steps_part, caveats = (parts[label] for label in _detail_parts())
+    assert [c.key for c in _kinds(chart, "plotly_chart")] == ["results_chart"] and chart.table
+    assert text.chart_help in [str(c.value) for c in chart.caption]
+    assert [c.key for c in _kinds(nerves, "plotly_chart")] == ["bodymap_results"]
+    assert [t.key for t in nerves.toggle] == ["bodymap_results_dermatomes"]
+    assert [str(s.value) for s in nerves.subheader] == [text.nerves_heading]
+    for nerve in assessment.nerves[:3]:
+        assert any(nerve.name in str(e.label) for e in nerves.expander), nerve.name
+    inside = "\n".join(str(m.value) for m in _kinds(steps_part, "markdown"))
+    for step in steps:
+        assert step.title in inside
+    for line in assessment.avoid:
+        assert line in inside
+    assert "\n".join(str(m.value) for m in _kinds(caveats, "markdown")) == "\n".join(f"- {c}" for c in assessment.caveats)
+    # the summary names the first steps only by their title; the step's text is in the detail
+    summary = "\n".join(str(n.value) for n in nodes[: order[-4]] if getattr(n, "type", None) == "markdown")
+    assert steps[0].text not in summary and steps[3].title not in summary
+
+
+def test_the_summary_says_which_way_each_reason_points() -> None:
+    """Reasons against a nerve are marked as such, beside those for it (an unlikely result
+    with one answer pointing towards a nerve)."""
+    from nervetriage.examples import get_example
+    from nervetriage.scoring import assess
+    from nervetriage.ui.results_view import top_reasons
+
+    value = get_example("bilateral-shin-soreness").fresh_answers()
+    reasons = top_reasons(assess(value))
+    assert [r.points < 0 for r in reasons] == [True, True, False]
+    text = load_ui_text().results
+    page = texts(_results_with(value))
+    for reason in reasons:
+        direction = text.why_away if reason.points < 0 else text.why_towards
+        assert text.why_line.format(what=reason.what, direction=direction, why=reason.lead) in page
+
+
+def test_the_strongest_reasons_are_the_biggest_bars_each_with_its_strongest_finding() -> None:
+    from nervetriage.examples import load_examples
+    from nervetriage.scoring import assess
+    from nervetriage.ui.results_view import contributions, top_reasons
+
+    for example in load_examples():
+        assessment = assess(example.fresh_answers())
+        rows = contributions(assessment)
+        top = top_reasons(assessment)
+        moved = [r for r in rows if r.points != 0]
+        assert len(top) == min(3, len(moved)) and all(r in rows and r.points != 0 for r in top)
+        assert all(abs(r.points) >= abs(o.points) for r in top for o in moved if o not in top), example.id
+        for row in top:
+            assert row.lead and row.lead in row.why, (example.id, row)  # a reason the chart's row gives, alone
+
+
+def test_before_a_verdict_the_summary_has_no_reasons_and_no_steps_part() -> None:
+    at = go(new_app(), "results")
+    text = load_ui_text().results
+    assert text.why_heading not in [str(s.value) for s in at.subheader]
+    assert [e.label for e in at.expander if e.label in _detail_parts()] == [
+        text.detail_chart, text.detail_nerves, text.detail_caveats,
+    ]
+    assert [str(i.value) for i in at.info].count(text.not_enough_next) == 1, "said once, in the summary"
+
+
 def test_an_alert_raised_from_other_answers_shows_on_results_with_its_reason() -> None:
     from nervetriage.scoring import assess
 
@@ -388,7 +517,7 @@ def test_steps_run_from_where_to_results_with_welcome_before_them() -> None:
 
 def test_a_professional_level_flag_leads_the_results_as_a_warning_without_a_banner_elsewhere() -> None:
     at = go(new_app(), "safety")
-    set_widget(at, "safety:mimics:bone_stress", True)
+    tick_safety_item(at, "mimics", "bone_stress")
     go(at, "sign1")
     assert not at.error
     go(at, "results")
@@ -397,3 +526,62 @@ def test_a_professional_level_flag_leads_the_results_as_a_warning_without_a_bann
     band_at = next(i for i, e in enumerate(at.main) if type(e).__name__ == "Header" and e.value in labels)
     assert kinds.index("Warning") < band_at
     assert "Possible bone stress injury" in str(at.warning[0].value)
+
+
+def test_the_safety_check_asks_groups_and_lists_a_groups_items_only_once_it_is_answered_yes() -> None:
+    at = go(new_app(), "safety")
+    safety = load_content().red_flags
+    assert not has_key(at, "safety:red_flags:saddle_numbness"), "no ticks before a group is answered yes"
+    set_widget(at, "safety:group:saddle_bladder", "yes")
+    first = safety.groups[0]
+    assert all(has_key(at, f"safety:red_flags:{i}") for i in first.items)
+    assert not has_key(at, "safety:mimics:dvt"), "other groups keep their items folded away"
+    assert answers(at).red_flags is None, "a yes with nothing ticked is not an answer yet"
+    assert load_ui_text().safety.which_missing in texts(at)
+    set_widget(at, "safety:group:saddle_bladder", "no")
+    assert not has_key(at, "safety:red_flags:saddle_numbness")
+    for group in safety.groups[1:]:
+        set_widget(at, f"safety:group:{group.id}", "no")
+    assert answers(at).red_flags == [] and answers(at).mimics == [], "no to every group is 'none apply'"
+    assert at.checkbox(key="safety:none").value is True
+
+
+def test_an_emergency_tick_acts_at_once_before_the_other_groups_are_answered() -> None:
+    at = go(new_app(), "safety")
+    tick_safety_item(at, "red_flags", "saddle_numbness")
+    assert answers(at).red_flags == ["saddle_numbness"]
+    assert any(URGENT["emergency"] in str(e.value) for e in at.error), "the emergency banner shows straight away"
+    assert at.get_by_key("safety:group:weakness").value is None, "the groups not asked stay unanswered"  # type: ignore[union-attr]
+
+
+def test_none_apply_answers_every_group_no_and_taking_it_back_clears_them() -> None:
+    at = go(new_app(), "safety")
+    set_widget(at, "safety:none", True)
+    groups = load_content().red_flags.groups
+    assert all(at.get_by_key(f"safety:group:{g.id}").value == "no" for g in groups)  # type: ignore[union-attr]
+    set_widget(at, "safety:none", False)
+    assert answers(at).red_flags is None
+    assert all(at.get_by_key(f"safety:group:{g.id}").value is None for g in groups)  # type: ignore[union-attr]
+
+
+def _menu(at: AppTest) -> list[tuple[str, str]]:
+    """The sidebar menu as (label, page file name) pairs."""
+    return [(str(link.proto.label), Path(str(link.proto.page)).stem) for link in at.sidebar.get("page_link")]
+
+
+@pytest.mark.parametrize("page_id", ["welcome", "where", "sign3", "selfcheck", "results", "journal"])
+def test_the_menu_shows_the_four_parts_of_the_check_not_every_step(page_id: str) -> None:
+    from nervetriage.ui.nav import EXTRAS, PARTS, part_of
+
+    ui = load_ui_text()
+    at = go(new_app(), page_id)
+    menu = _menu(at)
+    assert len(menu) == 1 + len(PARTS) + len(EXTRAS), menu
+    part_labels = [label for label, _ in menu[1 : 1 + len(PARTS)]]
+    assert [label.split(" · ")[0] for label in part_labels] == [f"{n}. {ui.parts[p]}" for n, p in enumerate(PARTS, 1)]
+    part = part_of(page_id)
+    if part is not None:  # the current part links to this very page, and says how far into it you are
+        here = next((label, target) for label, target in menu if ui.parts[part] in label)
+        assert here[1] == page_id
+        if len(PARTS[part]) > 1:
+            assert here[0].endswith(ui.part_position.format(n=PARTS[part].index(page_id) + 1, total=len(PARTS[part])))

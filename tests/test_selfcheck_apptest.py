@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from apptest_wizard import answers, current_page, go, has_key, new_app, set_widget, texts
+from apptest_wizard import answers, current_page, go, has_key, new_app, set_widget, texts, tick_safety_item
 from streamlit.testing.v1 import AppTest
 
 from nervetriage.content import load_content
@@ -87,7 +87,7 @@ def test_the_sidebar_link_to_the_self_check_finds_it_locked_and_next_goes_to_res
 
 def test_an_urgent_answer_keeps_it_switched_off_and_names_the_answer() -> None:
     at = go(new_app(), "safety")
-    set_widget(at, "safety:red_flags:foot_drop", True)
+    tick_safety_item(at, "red_flags", "foot_drop")
     go(at, "selfcheck")
     page = texts(at)
     assert TEXT.blocked in page and "Foot drop or growing weakness" in page
@@ -109,7 +109,7 @@ def test_none_apply_opens_it_and_the_gate_says_what_was_answered() -> None:
 
 def test_a_professional_level_answer_is_listed_in_the_gate() -> None:
     at = go(new_app(), "safety")
-    set_widget(at, "safety:mimics:bone_stress", True)
+    tick_safety_item(at, "mimics", "bone_stress")
     go(at, "selfcheck")
     page = texts(at)
     assert TEXT.told_some in page and "Possible bone stress injury" in page and TEXT.told_some_note in page
@@ -135,5 +135,5 @@ def test_the_safety_page_reassures_once_none_apply() -> None:
     assert safety.all_clear not in texts(at)
     set_widget(at, "safety:none", True)
     assert safety.all_clear in texts(at)
-    set_widget(at, "safety:mimics:bone_stress", True)
+    tick_safety_item(at, "mimics", "bone_stress")
     assert safety.ticked in texts(at) and safety.all_clear not in texts(at)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from apptest_wizard import APP, answers, current_page, go, new_app, set_widget, texts
+from apptest_wizard import APP, answers, current_page, go, new_app, texts, tick_safety_item
 from streamlit.testing.v1 import AppTest
 from urgent_cases import INFERRED, TICKABLE
 
@@ -102,7 +102,7 @@ def assert_the_rest_after_continuing(at: AppTest, assessment: Assessment) -> Non
 
 def results_after_ticking(group: str, item_id: str) -> AppTest:
     at = go(new_app(), "safety")
-    set_widget(at, f"safety:{group}:{item_id}", True)
+    tick_safety_item(at, group, item_id)
     return go(at, "results")
 
 
@@ -162,7 +162,7 @@ OTHER_PAGES = [p for p in ALL_PAGES if p not in ("results", "safety")]
 @pytest.mark.parametrize("page_id", OTHER_PAGES)
 def test_from_any_page_the_next_results_run_is_the_urgent_result(page_id: str) -> None:
     at = go(new_app(), "safety")
-    set_widget(at, "safety:red_flags:saddle_numbness", True)
+    tick_safety_item(at, "red_flags", "saddle_numbness")
     go(at, page_id)
     links = [(str(link.proto.label), link.proto.page) for link in at.get("page_link")]
     assert (UI.urgent.banner_link, "results") in links, links
@@ -203,7 +203,7 @@ def test_the_rest_can_be_hidden_again_and_a_new_urgent_answer_brings_the_urgent_
     assert_only_the_urgent_result(at, assessment)
     assert_the_rest_after_continuing(at, assessment)
     go(at, "safety")
-    set_widget(at, "safety:red_flags:bladder_change", True)
+    tick_safety_item(at, "red_flags", "bladder_change")
     go(at, "results")
     assert_only_the_urgent_result(at, assess(answers(at)))
 
@@ -255,7 +255,7 @@ def _other_timeframes(text: str, own: set[str]) -> list[str]:
 @pytest.mark.parametrize(("group", "item_id"), TICKABLE, ids=[i for _, i in TICKABLE])
 def test_the_banner_on_other_pages_gives_the_alert_its_own_time_frame_only(group: str, item_id: str) -> None:
     at = go(new_app(), "safety")
-    set_widget(at, f"safety:{group}:{item_id}", True)
+    tick_safety_item(at, group, item_id)
     go(at, "sign1")
     item = next(f for f in [*SAFETY.flags, *SAFETY.mimics] if f.id == item_id)
     banner = " ".join(str(e.value) for e in at.error)

@@ -16,7 +16,20 @@ import streamlit as st
 from nervetriage.models import Assessment, TriggeredFlag
 from nervetriage.scoring import assess
 from nervetriage.ui import browser_store, sharing
-from nervetriage.ui.nav import STEPS, WELCOME, build_pages, next_page, page_file, previous_page, step_number
+from nervetriage.ui.nav import (
+    EXTRAS,
+    ICONS,
+    PART_ICONS,
+    PARTS,
+    STEPS,
+    WELCOME,
+    build_pages,
+    next_page,
+    page_file,
+    part_of,
+    previous_page,
+    step_number,
+)
 from nervetriage.ui.state import get_answers, reset_answers
 from nervetriage.ui.widgets import sure_button
 from nervetriage.ui_text import load_ui_text
@@ -44,9 +57,11 @@ def run_app() -> None:
     st.set_page_config(page_title=text.app_title, page_icon="🦶", layout="centered", initial_sidebar_state="auto")
     sharing.restore_from_url()
     sections, by_id = build_pages()
-    page = st.navigation(sections, position="sidebar", expanded=True)
+    # Every page is registered, but the menu is our own (_sidebar): the check's four parts
+    # and the pages outside it, not one link per step.
+    page = st.navigation(sections, position="hidden")
     page_id = _page_id(page, by_id)
-    _sidebar()
+    _sidebar(page_id)
     sharing.ask_before_replacing()
     browser_store.conflict_question()
     answers = get_answers()
@@ -125,9 +140,33 @@ def _footer(page_id: str) -> None:
 RESET_OPEN = "nt_reset_open"
 
 
-def _sidebar() -> None:
+def _menu(page_id: str) -> None:
+    """The menu: Welcome, the check's parts (the current one links to this page, so it is
+    marked as the page you are on, with how far into the part you are), then the rest."""
+    text = load_ui_text()
+    current_part = part_of(page_id)
+    with st.container(key="nt_menu"):
+        st.page_link(page_file(WELCOME), label=text.nav[WELCOME], icon=ICONS[WELCOME])
+        st.caption(text.sections["steps"])
+        for number, (part, pages) in enumerate(PARTS.items(), start=1):
+            label = f"{number}. {text.parts[part]}"
+            target = pages[0]
+            if part == current_part:
+                target = page_id
+                if len(pages) > 1:
+                    position = text.part_position.format(n=pages.index(page_id) + 1, total=len(pages))
+                    label = f"{label} · {position}"
+            st.page_link(page_file(target), label=label, icon=PART_ICONS[part])
+        st.caption(text.sections["more"])
+        for extra in EXTRAS:
+            st.page_link(page_file(extra), label=text.nav[extra], icon=ICONS.get(extra))
+
+
+def _sidebar(page_id: str) -> None:
     labels = load_ui_text().labels
     with st.sidebar:
+        _menu(page_id)
+        st.divider()
         st.button(labels.reset, key="nav_reset", icon=":material/restart_alt:", on_click=_open_reset)
         st.divider()
         browser_store.remember_control()

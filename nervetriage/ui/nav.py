@@ -22,6 +22,19 @@ STEPS: tuple[str, ...] = PAGE_IDS[1 : PAGE_IDS.index("results") + 1]
 EXTRAS: tuple[str, ...] = PAGE_IDS[PAGE_IDS.index("results") + 1 :]
 PAGES_DIR = Path(__file__).resolve().parents[2] / "pages"
 ALL_PAGES: tuple[str, ...] = (WELCOME, *STEPS, *EXTRAS)
+# The sidebar shows the steps as four parts, not one link per page: part id -> its pages.
+PARTS: dict[str, tuple[str, ...]] = {
+    "where": ("where",),
+    "safety": ("safety",),
+    "signs": tuple(p for p in STEPS if p not in ("where", "safety", "results")),
+    "results": ("results",),
+}
+PART_ICONS: dict[str, str] = {
+    "where": ":material/location_on:",
+    "safety": ":material/health_and_safety:",
+    "signs": ":material/checklist:",
+    "results": ":material/insights:",
+}
 ICONS: dict[str, str] = {
     "welcome": ":material/waving_hand:",
     "where": ":material/location_on:",
@@ -43,6 +56,11 @@ def page_file(page_id: str) -> str:
     Streamlit started with (a deep link on a fresh server runs the page file first).
     """
     return str(PAGES_DIR / f"{page_id}.py")
+
+
+def part_of(page_id: str) -> str | None:
+    """The part of the check a step page belongs to (None outside the steps)."""
+    return next((part for part, pages in PARTS.items() if page_id in pages), None)
 
 
 def sign_page(number: int) -> str:

@@ -1,5 +1,5 @@
-"""The pieces of the Results page: the urgent result, safety first, the band, the chart,
-nerves, the areas a clinic marked, next steps.
+"""The pieces of the Results page: the urgent result, safety first, the summary (the band,
+why, what to do next), then the detail: the chart, nerves, the areas a clinic marked, next steps.
 
 Everything shown is read from the ``Assessment`` (and content); nothing is scored here.
 """
@@ -35,6 +35,9 @@ BAND_ICONS = {
     "likely": ":material/bolt:",
 }
 SENSITIVE_BANDS = ("possible", "likely")
+REASON_ICONS = {"towards": ":material/trending_up:", "away": ":material/trending_down:"}
+SUMMARY_REASONS = 3  # the summary's "Why": this many of the chart's rows
+SUMMARY_STEPS = 3  # and its "What to do next": the first this many steps, by title
 
 
 class Contribution(NamedTuple):
@@ -43,6 +46,7 @@ class Contribution(NamedTuple):
     what: str
     points: float
     why: str
+    lead: str = ""  # its strongest reason alone, for the summary ("why" is all of them)
 
 
 def contributions(assessment: Assessment) -> tuple[Contribution, ...]:
@@ -53,12 +57,26 @@ def contributions(assessment: Assessment) -> tuple[Contribution, ...]:
         short = ui.nav.get(sign_page(sign.number), f"Sign {sign.number}")
         why = " ".join(sign.reasons) if sign.answered else ui.labels.not_answered
         what = short if sign.answered else f"{short} ({ui.labels.not_answered})"
-        rows.append(Contribution(what, round(sign.points, 1), why))
+        rows.append(Contribution(what, round(sign.points, 1), why, _lead_reason(assessment, sign.number, sign.points, why)))
     for item in assessment.modifiers:
-        rows.append(Contribution(item.label, round(item.points, 1), item.reason))
+        rows.append(Contribution(item.label, round(item.points, 1), item.reason, item.reason))
     for item in assessment.counter_evidence:
-        rows.append(Contribution(item.label, round(item.points, 1), item.reason))
+        rows.append(Contribution(item.label, round(item.points, 1), item.reason, item.reason))
     return tuple(rows)
+
+
+def _lead_reason(assessment: Assessment, sign: int, points: float, why: str) -> str:
+    """The reason of the sign's finding that moved it most in the direction it moved; ``why``
+    when it has none (each of a sign's reasons is one of its findings')."""
+    same_way = [f for f in assessment.findings if f.sign == sign and f.points * points > 0]
+    return max(same_way, key=lambda f: abs(f.points)).reason if same_way else why
+
+
+def top_reasons(assessment: Assessment, count: int = SUMMARY_REASONS) -> tuple[Contribution, ...]:
+    """The rows of the chart that moved the result most, for or against, strongest first
+    (equal ones in the chart's order); rows that did not move it are left out."""
+    rows = [row for row in contributions(assessment) if row.points != 0]
+    return tuple(sorted(rows, key=lambda row: -abs(row.points))[:count])
 
 
 def findings_frame(assessment: Assessment) -> pd.DataFrame:
@@ -274,6 +292,36 @@ def band_section(assessment: Assessment, safety_answered: bool = True) -> None:
         else:
             st.caption(text.coverage.format(percent=percent))
             st.caption(text.does_not_mean)
+
+
+def why_section(assessment: Assessment) -> None:
+    """The summary's "Why": the few answers that counted most, each in one plain sentence and
+    marked towards or away from a nerve. None before a verdict ("not enough answers yet")."""
+    rows = top_reasons(assessment)
+    if assessment.band == "not_enough" or not rows:
+        return
+    text = load_ui_text().results
+    st.subheader(text.why_heading, anchor=False)
+    lines = []
+    for row in rows:
+        way = "towards" if row.points > 0 else "away"
+        direction = text.why_towards if way == "towards" else text.why_away
+        lines.append(f"- {REASON_ICONS[way]} " + text.why_line.format(what=row.what, direction=direction, why=row.lead))
+    st.markdown("\n".join(lines))
+
+
+def next_steps_summary(assessment: Assessment) -> None:
+    """The summary's "What to do next": the first steps by their titles (all of them in full
+    under "All next steps"); before a verdict, why there is no advice yet."""
+    text = load_ui_text().results
+    if assessment.band != "not_enough" and not assessment.next_steps:
+        return
+    st.subheader(text.next_heading, anchor=False)
+    if assessment.band == "not_enough":
+        st.info(text.not_enough_next, icon=":material/checklist:")
+        return
+    st.markdown("\n".join(f"- **{item.title}**" for item in assessment.next_steps[:SUMMARY_STEPS]))
+    st.caption(text.next_more_avoid if assessment.avoid else text.next_more)
 
 
 def deciding_links(assessment: Assessment, safety_answered: bool = True) -> None:

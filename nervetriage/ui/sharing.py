@@ -164,7 +164,9 @@ def clinician_entry() -> None:
     words = load_clinician_content().page
     with st.container(border=True, key="nt_clinician_entry"):
         st.caption(words.open_summary_caption)
-        if st.button(words.open_summary, key="nt_open_clinician", icon=":material/clinical_notes:", width="stretch"):
+        # noted in a callback, so a run interrupted right after the page load cannot lose the click
+        if sure_button(words.open_summary, key="nt_open_clinician", scope="results", icon=":material/clinical_notes:",
+                       width="stretch"):
             st.switch_page(page_file("clinician"))
 
 
@@ -401,13 +403,21 @@ def _client_field(answers: Answers) -> None:
     )
 
 
+SHARE_ANCHOR = "share-results"  # the share panel's heading, which the summary at the top links to
+
+
+def share_jump() -> None:
+    """Results summary: a link down to the share panel, past the detail."""
+    st.markdown(f":material/ios_share: [{load_ui_text().results.share_jump}](#{SHARE_ANCHOR})")
+
+
 def share_panel(answers: Answers, assessment: Assessment) -> None:
     """Results page: send the results back (link, email, share sheet), the PDF, the answers file."""
     from nervetriage.handover import email_back, file_stem
     from nervetriage.mailto import mailto_link
     from nervetriage.ui.handover_widget import send_panel
 
-    st.subheader("Share or save these results")
+    st.subheader("Share or save these results", anchor=SHARE_ANCHOR)
     origin = answers.origin
     clinic = origin.clinic if origin and origin.clinic else ""
     _client_field(answers)

@@ -13,8 +13,10 @@ def render_sign(number: int) -> None:
     """One sign's page, built entirely from its entry in content/signs.yaml."""
     sign = load_content().sign(number)
     text = load_ui_text().sign
-    st.header(sign.title)  # which sign of the six: the frame's progress line says it
-    st.markdown(f"**{sign.short}**")
+    # The heading asks; the sign it looks for (the answer) waits in "why we ask", so the
+    # question does not suggest its own answer. The frame's progress line says which sign.
+    st.header(sign.question, anchor=False)
     with st.expander(text.why, icon=":material/lightbulb:"):
+        st.markdown(f"**{sign.title}.** {sign.short}")
         st.write(sign.explanation)
     render_questions(sign.questions)

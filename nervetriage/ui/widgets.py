@@ -18,7 +18,7 @@ from nervetriage.scoring import evaluate
 from nervetriage.ui.state import get_answers, get_field, update_field
 from nervetriage.ui_text import load_ui_text
 
-SLIDER_STEPS: list[int | None] = [None, *range(11)]
+RATINGS: list[int] = list(range(11))  # a 0-10 rating; nothing chosen is "not answered", off the scale
 
 
 def widget_key(field: str, suffix: str = "") -> str:
@@ -45,7 +45,7 @@ def render_question(question: Question) -> None:
     """Render one content question with the widget its ``kind`` calls for."""
     renderers = {
         "checkbox": _checkbox,
-        "slider": _slider,
+        "rating": _rating,
         "choice": _choice,
         "multi": _multi,
         "yesno": _yesno,
@@ -70,23 +70,22 @@ def _checkbox(q: Question) -> None:
     st.checkbox(q.label, key=key, help=q.help or None, on_change=_write, args=(q.field, key))
 
 
-def _slider(q: Question) -> None:
+def _rating(q: Question) -> None:
+    """0-10 as a row of numbers, none chosen until the person picks one.
+
+    "Not answered" is not a point on the scale (a slider would always sit somewhere): it is
+    the state with no number chosen, said in words under the row; tapping the chosen
+    number again takes the answer back.
+    """
     labels = load_ui_text().labels
     key = widget_key(q.field)
     current = get_field(get_answers(), q.field)
     _sync(key, current)
-    st.select_slider(
-        q.label,
-        options=SLIDER_STEPS,
-        key=key,
-        format_func=lambda v: "–" if v is None else str(v),
-        on_change=_write,
-        args=(q.field, key),
-    )
+    st.pills(q.label, options=RATINGS, format_func=str, selection_mode="single", key=key,
+             on_change=_write, args=(q.field, key))
     if q.help:
         st.caption(q.help)
-    if current is None:
-        st.caption(labels.slider_unset)
+    st.caption(labels.rating_unset if current is None else labels.rating_clear.format(value=current))
 
 
 def _choice(q: Question) -> None:
@@ -142,33 +141,60 @@ def _multi(q: Question) -> None:
     st.checkbox(labels.none_labels.get(q.field, "None of these"), key=none_key, on_change=none_changed)
 
 
+def tried_key(field: str) -> str:
+    """The "which did you try?" pills of an outcomes question (tests use it too)."""
+    return widget_key(field, "tried")
+
+
 def _outcomes(q: Question) -> None:
-    """One row per treatment: an empty row means "not tried"."""
+    """First "which of these have you tried?", then one "how did it go?" row per chosen one.
+
+    A treatment picked but not yet rated is not an answer: it waits in the session (not in
+    the answers, so nothing is scored for it) with its row shown empty until it is rated.
+    """
     labels = load_ui_text().labels
     current: dict[str, str] = dict(get_field(get_answers(), q.field) or {})
-    st.markdown(f"**{q.label}**")
-    st.caption(labels.not_tried_hint)  # the widget here is a row of pills, not ticks
-    for option, option_label in q.options.items():
-        key = widget_key(q.field, option)
-        _sync(key, current.get(option))
+    waiting = widget_key(q.field, "waiting")
+    pending = [t for t in st.session_state.get(waiting, []) if t in q.options and t not in current]
+    tried = [t for t in q.options if t in current or t in pending]
+    key = tried_key(q.field)
+    _sync(key, tried)
 
-        def changed(option: str = option, key: str = key) -> None:
+    def tried_changed() -> None:
+        chosen = [t for t in q.options if t in (st.session_state.get(key) or [])]
+        latest = dict(get_field(get_answers(), q.field) or {})
+        st.session_state[waiting] = [t for t in chosen if t not in latest]
+        update_field(q.field, {t: o for t, o in latest.items() if t in chosen})
+
+    st.pills(q.label, options=list(q.options), format_func=lambda v: q.options.get(v, v), selection_mode="multi",
+             key=key, on_change=tried_changed)
+    if not tried:
+        st.caption(labels.not_tried_hint)
+        return
+    for option in tried:
+        row_key = widget_key(q.field, option)
+        _sync(row_key, current.get(option))
+
+        def changed(option: str = option, row_key: str = row_key) -> None:
             latest = dict(get_field(get_answers(), q.field) or {})
-            value = st.session_state.get(key)
+            value = st.session_state.get(row_key)
             if value is None:
                 latest.pop(option, None)
+                st.session_state[waiting] = [*st.session_state.get(waiting, []), option]
             else:
                 latest[option] = value
             update_field(q.field, latest)
 
         st.pills(
-            option_label,
+            labels.how_did_it_go.format(treatment=q.options[option]),
             options=list(labels.outcomes),
             format_func=lambda v: labels.outcomes.get(v, v),
             selection_mode="single",
-            key=key,
+            key=row_key,
             on_change=changed,
         )
+        if option not in current:
+            st.caption(labels.outcome_unset)
 
 
 def sure_button(label: str, key: str, scope: str = "", **kwargs: Any) -> bool:

@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
 
 import pytest
 from support.streamlit_server import CHROMIUM, CHROMIUM_ARGS, ROOT, StreamlitServer, free_port
@@ -157,6 +158,24 @@ def tall_shot(pg: Any, name: str) -> None:
     pg.set_viewport_size(size)
 
 
+RESULTS_PARTS = ("results_more_chart", "results_more_nerves", "results_more_next", "results_more_caveats")
+
+
+def open_part(pg: Any, widget_key: str) -> Any:
+    """Open the expander keyed ``widget_key`` (Results keeps its detail in closed ones, see
+    RESULTS_PARTS) by clicking its summary, unless it is open; returns its <details>. Opening
+    one reruns nothing: its content is already on the page, only hidden."""
+    from playwright.sync_api import expect
+
+    details = pg.locator(f"{key(widget_key)} details").first
+    details.wait_for(timeout=60_000)
+    if details.get_attribute("open") is None:
+        details.locator("summary").first.click()
+    expect(details).to_have_attribute("open", "")
+    pg.wait_for_timeout(300)  # the opening animation
+    return details
+
+
 def assert_no_exception(pg) -> None:  # type: ignore[no-untyped-def]
     assert pg.locator('[data-testid="stException"]').count() == 0, "the page shows an exception"
 
@@ -188,3 +207,82 @@ def act(pg: Any, action: Callable[[], object]) -> None:
     with contextlib.suppress(PlaywrightTimeout):
         pg.wait_for_function("() => window.__ntRan === true", timeout=5000)
     wait_idle(pg)
+
+
+
+def menu_link(pg: Any, page_id: str) -> Any:
+    """The sidebar menu's link for ``page_id`` (frame._menu): Welcome, the part of the check
+    the page belongs to (it opens the part's first page, or the page shown while you are in
+    that part), or a page outside the check."""
+    from nervetriage.ui.nav import WELCOME, part_of
+    from nervetriage.ui_text import load_ui_text
+
+    menu = pg.locator('[data-testid="stSidebar"] .st-key-nt_menu')
+    part = part_of(page_id)
+    if part is not None:
+        return menu.locator("a", has_text=load_ui_text().parts[part])
+    return menu.locator(f'a[href="{"" if page_id == WELCOME else page_id}"]')
+
+
+def current_page_id(pg: Any) -> str:
+    path = urlparse(pg.url).path.rstrip("/").rsplit("/", 1)[-1]
+    return path or "welcome"
+
+
+def menu_to(pg: Any, page_id: str) -> None:
+    """Go to ``page_id`` inside the app as a person would: its menu link, and for a page
+    inside a part of the check, then Next or Back until it shows."""
+    from nervetriage.ui.nav import STEPS, part_of
+
+    act(pg, menu_link(pg, page_id).click)
+    if part_of(page_id) is not None:
+        pg.wait_for_function("() => !!document.querySelector('.st-key-nav_next, .st-key-nav_back')", timeout=30_000)
+        while (here := current_page_id(pg)) != page_id:
+            step = "nav_next" if STEPS.index(here) < STEPS.index(page_id) else "nav_back"
+            act(pg, pg.locator(key(step)).get_by_role("button").click)
+            pg.wait_for_function("(here) => !location.pathname.endsWith('/' + here)", arg=here, timeout=30_000)
+    end = "" if page_id == "welcome" else page_id
+    pg.wait_for_url(re.compile(r".*/" + end + r"$"), timeout=30_000)
+    wait_idle(pg)
+    assert_no_exception(pg)
+
+
+def menu_problems(pg: Any, page_id: str) -> list[str]:
+    """What is wrong with the sidebar menu on ``page_id`` (an empty list when nothing is):
+    Welcome, the four parts and the pages outside the check, and this page's entry marked
+    as the current one (to assistive technology too)."""
+    from nervetriage.ui.nav import EXTRAS, PARTS
+
+    expected = 1 + len(PARTS) + len(EXTRAS)
+    links = pg.locator('[data-testid="stSidebar"] .st-key-nt_menu a')
+    problems = []
+    if links.count() != expected:
+        problems.append(f"the menu has {links.count()} links, not {expected}")
+    with contextlib.suppress(Exception):
+        pg.wait_for_function(
+            "() => document.querySelectorAll('.st-key-nt_menu a[aria-current=\"page\"]').length === 1", timeout=5_000)
+    current = pg.locator('[data-testid="stSidebar"] .st-key-nt_menu a[aria-current="page"]')
+    if current.count() != 1 or current.first.inner_text() != menu_link(pg, page_id).first.inner_text():
+        problems.append("the menu does not mark this page's entry as the current one")
+    return problems
+
+
+def page_called(title: str) -> str:
+    """The id of the page whose menu name (content/ui.yaml ``nav``) is ``title``."""
+    from nervetriage.ui_text import load_ui_text
+
+    return next(page_id for page_id, name in load_ui_text().nav.items() if name == title)
+
+
+def tick_safety(pg: Any, widget_key: str) -> None:
+    """Tick a safety item (``safety:red_flags:<id>`` or ``safety:mimics:<id>``) as a person
+    does: answer its group yes if it is not yet, then tick the box that appears."""
+    from nervetriage.content import load_content
+
+    group = load_content().red_flags.group_of(widget_key.rsplit(":", 1)[-1])
+    item = pg.locator(key(widget_key))
+    if not item.count():
+        radio = pg.locator(key(f"safety:group:{group.id}"))
+        act(pg, radio.locator('[data-testid="stRadioOption"]').first.click)  # "Yes" is the first option
+        item.wait_for(timeout=30_000)
+    act(pg, item.locator("label").first.click)

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from e2e.conftest import AppServer, assert_no_exception, goto_app, key, shot, wait_idle
+from e2e.conftest import RESULTS_PARTS, AppServer, assert_no_exception, goto_app, key, menu_link, open_part, shot, wait_idle
 from nervetriage.content import load_content
 from nervetriage.models import Answers
 from nervetriage.share import encode_link
@@ -32,15 +32,6 @@ AXE_OPTIONS = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": [
 
 # rule id -> [(CSS of the Streamlit-owned element the failing node must sit in, why it is allowed)]
 ALLOWED: dict[str, list[tuple[str, str]]] = {
-    "list": [(
-        '[data-testid="stSidebarNav"]',
-        "Streamlit's st.navigation sidebar puts each section (a <div> with its header) directly inside the <ul>; "
-        "the app only passes the page list, it cannot change this markup.",
-    )],
-    "listitem": [(
-        '[data-testid="stSidebarNav"]',
-        "Same Streamlit sidebar navigation: its <li> items sit in a section <div>, not directly in the <ul>.",
-    )],
     "target-size": [(
         '[data-testid="stDateInput"]',
         "st.date_input draws the date as day/month/year spin buttons a few pixels apart (WCAG 2.2 target size); "
@@ -97,28 +88,33 @@ def test_every_page_opened_cold_has_no_serious_accessibility_violation(app_serve
 
 def test_results_with_answers_has_no_serious_accessibility_violation(app_server: AppServer, page: Any) -> None:
     open_page(page, f"{app_server.url}/results?a={encode_link(EXAMPLE)}")
+    assert blocking_violations(page, "results (filled, the detail closed)") == []
+    for part in RESULTS_PARTS:  # and every part of the detail opened, so axe checks what it holds
+        open_part(page, part)
     page.locator(".js-plotly-plot").first.wait_for(timeout=30_000)
     assert blocking_violations(page, "results (filled)") == []
     # The same session, moved to Where through the sidebar: the filled-in region widgets.
-    page.locator('[data-testid="stSidebarNav"] a[href$="/where"]').click()
+    menu_link(page, "where").click()
     page.wait_for_url("**/where")
     wait_idle(page)
     assert page.locator(key("where:regions")).count() == 1
     assert blocking_violations(page, "where (filled)") == []
 
 
-def test_the_allowlist_only_covers_streamlit_chrome(app_server: AppServer, page: Any) -> None:
-    """Every allowed rule does fire, and only inside Streamlit's navigation, not in our content."""
+def test_the_menu_is_clean_without_any_allowance(app_server: AppServer, page: Any) -> None:
+    """The sidebar menu is the app's own (frame._menu), so it needs no allowance: no rule
+    fires in it, and the current page is marked for assistive technology."""
     open_page(page, f"{app_server.url}/sign1")
     results = _axe.run(page, options=AXE_OPTIONS)
-    seen: set[str] = set()
-    for violation in results.response["violations"]:
-        if violation["id"] in ("list", "listitem"):
-            seen.add(violation["id"])
-            container = ALLOWED[violation["id"]][0][0]
-            assert all(inside(page, n["target"], container) for n in violation["nodes"]), violation["id"]
-            assert page.locator(f'[data-testid="stMain"] {container}').count() == 0
-    assert seen == {"list", "listitem"}, "the navigation allowance is stale: Streamlit fixed it, remove it from ALLOWED"
+    in_menu = [
+        violation["id"]
+        for violation in results.response["violations"]
+        for node in violation["nodes"]
+        if inside(page, node["target"], '[data-testid="stSidebar"]')
+    ]
+    assert in_menu == [], in_menu
+    assert set(ALLOWED) == {"target-size"}, "the only allowance left is Streamlit's date input"
+    assert page.locator('.st-key-nt_menu a[aria-current="page"]').count() == 1
 
 
 # --------------------------------------------------------------------------- body map

@@ -23,7 +23,7 @@ import pytest
 from playwright.sync_api import expect
 from support.nginx_cluster import Cluster, nginx_binary
 
-from e2e.conftest import act, assert_no_exception, key, shot, shot_on_failure, wait_idle
+from e2e.conftest import act, assert_no_exception, key, menu_to, open_part, shot, shot_on_failure, wait_idle
 from nervetriage.bodymap import click_targets, region_at, view_offsets
 from nervetriage.examples import get_example
 from nervetriage.scoring import assess
@@ -95,8 +95,7 @@ def main_text(pg: Any) -> str:
 
 
 def sidebar_to(pg: Any, page_id: str) -> None:
-    act(pg, pg.locator('[data-testid="stSidebarNav"]').get_by_text(UI.nav[page_id], exact=True).click)
-    assert_no_exception(pg)
+    menu_to(pg, page_id)
 
 
 def inside_point(view: str, region: str, side: str | None) -> tuple[float, float]:
@@ -178,7 +177,8 @@ def test_headers_and_a_walk_through_the_app_under_its_csp(cluster: Cluster, brow
         click_map(pg, "front", "outer_shin", "left", "Left outer shin (5/10)")
         click_map(pg, "back", "calf", "right", "Right calf (5/10)")
         sidebar_to(pg, "results")
-        pg.locator(".js-plotly-plot").first.wait_for(timeout=60_000)
+        open_part(pg, "results_more_nerves")  # the results map, in its part of the detail
+        pg.locator(f"{key('results_more_nerves')} .js-plotly-plot").first.wait_for(timeout=60_000)
         wait_idle(pg)
         assert_no_exception(pg)
         for page_id in ("learn", "physio", "journal"):

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from e2e.conftest import AppServer, act, assert_no_exception, goto_app, key, shot, wait_idle, wait_quiet
+from e2e.conftest import AppServer, act, assert_no_exception, goto_app, key, menu_link, shot, wait_idle, wait_quiet
 from nervetriage.examples import load_examples, step_example
 from nervetriage.ui_text import load_ui_text
 
@@ -29,7 +29,7 @@ def _load_first_example(pg: Any, url: str) -> None:
     pg.locator(key("welcome_load_example")).get_by_role("button").click()
     pg.wait_for_url(re.compile(r".*/results$"))
     wait_idle(pg)
-    act(pg, lambda: pg.locator('[data-testid="stSidebarNav"]').get_by_text(TEXT.nav["where"], exact=True).click())
+    act(pg, menu_link(pg, "where").click)
     pg.wait_for_url(re.compile(r".*/where$"))
     pg.locator(key("nt_coach_bar")).wait_for()
     wait_idle(pg)

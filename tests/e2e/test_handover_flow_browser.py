@@ -19,7 +19,20 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import pytest
 from pypdf import PdfReader
 
-from e2e.conftest import ARTIFACTS, AppServer, act, assert_no_exception, goto_app, key, panel_link, shot, tall_shot, wait_idle
+from e2e.conftest import (
+    ARTIFACTS,
+    AppServer,
+    act,
+    assert_no_exception,
+    goto_app,
+    key,
+    menu_link,
+    page_called,
+    panel_link,
+    shot,
+    tall_shot,
+    wait_idle,
+)
 from nervetriage.handover import load_clinician_content
 from nervetriage.share import decode_link, token_from_text
 
@@ -47,7 +60,7 @@ def main_text(pg) -> str:  # type: ignore[no-untyped-def]
 
 def sidebar_to(pg, title: str) -> None:  # type: ignore[no-untyped-def]
     """Go to a page through the sidebar, opening it first where it is collapsed (on a phone)."""
-    link = pg.locator('[data-testid="stSidebarNav"]').get_by_text(title, exact=True)
+    link = menu_link(pg, page_called(title))
     opener = pg.locator('[data-testid="stExpandSidebarButton"]')
     if not link.is_visible() or opener.is_visible():
         opener.click()

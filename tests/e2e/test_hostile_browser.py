@@ -22,7 +22,7 @@ from hostile import HOSTILE_SAMPLES, hostile_texts
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from e2e.conftest import AppServer, assert_no_exception, goto_app, shot, wait_idle
+from e2e.conftest import AppServer, assert_no_exception, goto_app, menu_link, shot, wait_idle
 from nervetriage.models import Answers
 from nervetriage.safetext import clip, visible
 from nervetriage.share import encode_link
@@ -127,8 +127,8 @@ def _pages_seen(pg: Any, url: str) -> dict[str, list[str]]:
     pg.get_by_role("heading", name="Results", exact=True).first.wait_for()
     seen = {"results": _settled_anchors(pg)}
     assert_no_exception(pg)
-    for label, name in (("Journal", "journal"), ("Where it hurts", "where")):
-        pg.locator('[data-testid="stSidebarNav"] a', has_text=label).first.click()
+    for name in ("journal", "where"):
+        menu_link(pg, name).click()
         wait_idle(pg)
         assert_no_exception(pg)
         seen[name] = _settled_anchors(pg)

@@ -46,6 +46,20 @@ def choose_first(pg: Any, widget_key: str) -> None:
     act(pg, lambda: pg.keyboard.press("Space"))
 
 
+def choose_labelled(pg: Any, widget_key: str, label: str) -> None:
+    """Choose the option showing ``label`` in a pills widget (a 0-10 rating, say): Tab into
+    the group (one tab stop), the arrow keys to the option, then Space."""
+    css = f"{key(widget_key)} button"
+    tab_to(pg, css)
+    test = "(label) => document.activeElement.innerText.trim() === label"
+    for _ in range(20):
+        if pg.evaluate(test, label):
+            act(pg, lambda: pg.keyboard.press("Space"))
+            return
+        pg.keyboard.press("ArrowRight")
+    raise AssertionError(f"option {label!r} of {widget_key} cannot be reached with the arrow keys")
+
+
 def tick(pg: Any, widget_key: str) -> None:
     tab_to(pg, f"{key(widget_key)} input[type=checkbox]")
     act(pg, lambda: pg.keyboard.press("Space"))
@@ -157,12 +171,14 @@ def test_the_whole_check_can_be_done_with_the_keyboard_alone(app_server: AppServ
         next_step(pg, "sign1")
         back_step(pg, "along")  # Back puts focus on the heading too
         next_step(pg, "sign1")
+        choose_labelled(pg, "q:sign1.treatments:tried", "Rest")
+        choose_labelled(pg, "q:sign1.treatments:rest", UI.labels.outcomes["no_change"])
         choose_first(pg, "q:sign1.returns_when_running")
         assert_focus_ring(pg, "a radio option")
         next_step(pg, "sign2")
         choose_first(pg, "q:sign2.qualities")
         next_step(pg, "sign3")
-        slide(pg, "q:sign3.variability", 4)
+        choose_labelled(pg, "q:sign3.variability", "3")
         next_step(pg, "sign4")
         choose_first(pg, "q:sign4.self_press")
         next_step(pg, "sign5")
@@ -173,7 +189,7 @@ def test_the_whole_check_can_be_done_with_the_keyboard_alone(app_server: AppServ
         tick(pg, "selfcheck:gate_box")
         next_step(pg, "results")
 
-        pg.locator(".js-plotly-plot").first.wait_for(timeout=30_000)
+        pg.locator(key("results_band")).wait_for(timeout=30_000)  # the summary (the charts are in closed parts)
         text = pg.locator('[data-testid="stMain"]').inner_text()
         assert any(b.label in text for b in content.scoring.bands), "the result band is shown"
         assert UI.results.partial not in text, "every step was answered, so the result is not partial"
@@ -184,8 +200,9 @@ def test_the_whole_check_can_be_done_with_the_keyboard_alone(app_server: AppServ
         assert [(s.site, s.stiffness) for s in answers.sites] == [(content.sites[0].id, True)]
         assert answers.duration is not None
         assert answers.sign1.returns_when_running is not None
+        assert answers.sign1.treatments == {"rest": "no_change"}, "what was tried, then how it went"
         assert answers.sign2.qualities
-        assert answers.sign3.variability == 3  # the scale starts at "not answered", then 0, 1, 2, 3
+        assert answers.sign3.variability == 3  # the number chosen, not a count of key presses
         assert answers.sign4.self_press is not None
         assert answers.sign5.sitting is not None
         assert answers.sign6.imaging == []  # "no scans" ticked
@@ -193,7 +210,7 @@ def test_the_whole_check_can_be_done_with_the_keyboard_alone(app_server: AppServ
         assert [p for p, _ in focused_headings] == [STEPS[0], *STEPS[1:4], "along", *STEPS[3:]], focused_headings
         shot(pg, "keyboard-results")
         # A sidebar link shows its focus ring against the sidebar's colour.
-        tab_to(pg, '[data-testid="stSidebarNav"] a')
+        tab_to(pg, '[data-testid="stSidebar"] .st-key-nt_menu a')
         assert_focus_ring(pg, "a sidebar link", background="rgb(238, 243, 242)")
         assert pg.evaluate("window.__pointer") == 0, "the flow used the pointer"
     except Exception:

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from e2e.conftest import AppServer, act, assert_no_exception, goto_app, shot, wait_idle
+from e2e.conftest import AppServer, act, assert_no_exception, goto_app, menu_to, shot, wait_idle
 from nervetriage.examples import get_example
 from nervetriage.models import Answers, JournalEntry
 from nervetriage.share import answers_file_json, encode_link
@@ -63,8 +63,7 @@ def wait_stored(pg: Any, want: dict[str, Any] | None, area: str = "sessionStorag
 
 
 def sidebar_to(pg: Any, page_id: str) -> None:
-    act(pg, pg.locator('[data-testid="stSidebarNav"]').get_by_text(UI.nav[page_id], exact=True).click)
-    assert_no_exception(pg)
+    menu_to(pg, page_id)
 
 
 def restored_note(pg: Any) -> str:

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from e2e.conftest import AppServer, assert_no_exception, goto_app, key, panel_link, shot, tall_shot, wait_idle
+from e2e.conftest import AppServer, assert_no_exception, goto_app, key, menu_link, page_called, panel_link, shot, tall_shot, wait_idle
 from nervetriage.examples import get_example
 from nervetriage.models import Answers
 from nervetriage.scoring import assess
@@ -47,7 +47,9 @@ def open_url(pg, url: str) -> None:  # type: ignore[no-untyped-def]
 
 
 def sidebar_to(pg, title: str) -> None:  # type: ignore[no-untyped-def]
-    pg.locator('[data-testid="stSidebarNav"]').get_by_text(title, exact=True).click()
+    page_id = page_called(title)
+    menu_link(pg, page_id).click()
+    pg.wait_for_url(re.compile(r".*/" + ("" if page_id == "welcome" else page_id) + r"$"), timeout=30_000)
     wait_idle(pg)
     assert_no_exception(pg)
 

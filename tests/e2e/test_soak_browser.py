@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from e2e.conftest import AppServer, assert_no_exception, goto_app, key, panel_link, shot, wait_idle
+from e2e.conftest import AppServer, assert_no_exception, goto_app, key, menu_link, panel_link, shot, wait_idle
 from nervetriage.ui.nav import STEPS
 
 pytestmark = pytest.mark.browser
@@ -71,7 +71,7 @@ def walk_to_results(pg: Any) -> None:
 
 
 def add_journal_note(pg: Any, note: str) -> None:
-    pg.locator('[data-testid="stSidebarNav"] a[href$="/journal"]').click()
+    menu_link(pg, "journal").click()
     pg.wait_for_url("**/journal", timeout=30_000)
     wait_idle(pg)
     pg.locator(key("nt_journal_note")).locator("textarea").fill(note)

@@ -10,7 +10,21 @@ from collections.abc import Iterator
 
 import pytest
 
-from e2e.conftest import AppServer, act, assert_no_exception, goto_app, key, shot, wait_idle
+from e2e.conftest import (
+    RESULTS_PARTS,
+    AppServer,
+    act,
+    assert_no_exception,
+    goto_app,
+    key,
+    menu_link,
+    menu_problems,
+    menu_to,
+    open_part,
+    shot,
+    tick_safety,
+    wait_idle,
+)
 from nervetriage.content import load_content
 from nervetriage.ui.nav import ALL_PAGES, STEPS
 from nervetriage.ui_text import load_ui_text
@@ -96,7 +110,7 @@ def test_the_whole_wizard_can_be_completed_by_clicking(app_server: AppServer, pa
 
     # 2 safety, straight after where it hurts: none apply.
     expect_progress(pg, 2)
-    assert UI.nav["safety"] in main_text(pg)
+    assert UI.heading("safety") in main_text(pg)
     tick(pg, "safety:none")
     assert UI.safety.all_clear in main_text(pg)
     tall_shot(pg, "wizard-02-safety")
@@ -111,6 +125,9 @@ def test_the_whole_wizard_can_be_completed_by_clicking(app_server: AppServer, pa
 
     # 4-9 the six signs.
     expect_progress(pg, 4)
+    assert pg.locator(key("q:sign1.treatments:rest")).count() == 0, "no outcome rows before a treatment is picked"
+    click_option(pg, "q:sign1.treatments:tried", "Rest")
+    click_option(pg, "q:sign1.treatments:tried", "Ice")
     click_option(pg, "q:sign1.treatments:rest", "No change")
     click_option(pg, "q:sign1.treatments:ice", "Made it worse")
     click_option(pg, "q:sign1.returns_when_running", "Yes")
@@ -124,7 +141,7 @@ def test_the_whole_wizard_can_be_completed_by_clicking(app_server: AppServer, pa
     next_page(pg)
 
     expect_progress(pg, 6)
-    slide_to(pg, "q:sign3.variability", 8)
+    click_option(pg, "q:sign3.variability", "8")
     click_option(pg, "q:sign3.same_run_differs", "Yes")
     click_option(pg, "q:sign3.warms_up_pattern", "No")
     tall_shot(pg, "wizard-06-sign3")
@@ -157,12 +174,13 @@ def test_the_whole_wizard_can_be_completed_by_clicking(app_server: AppServer, pa
     tall_shot(pg, "wizard-10-selfcheck")
     next_page(pg)
 
-    # 11 results.
+    # 11 results: the band in the summary; the nerves in their part, once opened.
     expect_progress(pg, 11)
-    pg.wait_for_selector(".js-plotly-plot", timeout=30_000)
-    text = main_text(pg)
     likely = next(b.label for b in CONTENT.scoring.bands if b.id == "likely")
-    assert likely in text
+    assert likely in main_text(pg)
+    open_part(pg, "results_more_nerves")
+    pg.wait_for_selector(f"{key('results_more_nerves')} .js-plotly-plot", timeout=30_000)
+    text = main_text(pg)
     assert "Superficial fibular" in text or "superficial fibular" in text.lower()
     assert UI.results.partial not in text
     assert_no_exception(pg)
@@ -180,7 +198,7 @@ def test_the_whole_wizard_can_be_completed_by_clicking(app_server: AppServer, pa
     tall_shot(pg, "wizard-12-reset-dialog")
     act(pg, dialog.get_by_role("button", name=UI.labels.reset_confirm).click)
     pg.get_by_role("button", name=UI.welcome.start).wait_for()
-    act(pg, pg.get_by_role("link", name=UI.nav["safety"]).click)
+    act(pg, menu_link(pg, "safety").click)
     expect_progress(pg, 2)
     assert not pg.locator(key("safety:none")).get_by_role("checkbox").is_checked()
     assert "Traceback" not in app_server.log_text()
@@ -189,9 +207,8 @@ def test_the_whole_wizard_can_be_completed_by_clicking(app_server: AppServer, pa
 def test_a_red_flag_puts_the_banner_on_the_next_page(app_server: AppServer, page) -> None:  # type: ignore[no-untyped-def]
     goto_app(page, f"{app_server.url}/safety")
     assert page.locator('[data-testid="stAlertContentError"]').count() == 0
-    tick(page, "safety:red_flags:saddle_numbness")
-    page.get_by_role("link", name=UI.nav["sign1"]).click()
-    wait_idle(page)
+    tick_safety(page, "safety:red_flags:saddle_numbness")
+    menu_to(page, "sign1")
     banner = page.locator('[data-testid="stAlertContentError"]').first
     assert CONTENT.red_flags.urgency_messages["emergency"] in banner.inner_text()
     tall_shot(page, "wizard-banner-on-sign1")
@@ -211,8 +228,8 @@ def test_the_self_check_is_locked_until_the_safety_check_is_answered(app_server:
 
     act(pg, pg.locator('[data-testid="stMain"]').get_by_role("link", name=UI.selfcheck.locked_link).click)
     expect_progress(pg, 2)
-    tick(pg, "safety:mimics:bone_stress")
-    act(pg, sidebar_link(pg, "selfcheck").click)
+    tick_safety(pg, "safety:mimics:bone_stress")
+    menu_to(pg, "selfcheck")
     expect_progress(pg, 10)
     text = main_text(pg)
     assert UI.selfcheck.told_some in text and "Possible bone stress injury" in text
@@ -222,8 +239,8 @@ def test_the_self_check_is_locked_until_the_safety_check_is_answered(app_server:
 
     act(pg, sidebar_link(pg, "safety").click)
     expect_progress(pg, 2)
-    tick(pg, "safety:red_flags:foot_drop")
-    act(pg, sidebar_link(pg, "selfcheck").click)
+    tick_safety(pg, "safety:red_flags:foot_drop")
+    menu_to(pg, "selfcheck")
     expect_progress(pg, 10)
     text = main_text(pg)
     assert UI.selfcheck.blocked in " ".join(text.split()) and "Foot drop or growing weakness" in text
@@ -233,7 +250,7 @@ def test_the_self_check_is_locked_until_the_safety_check_is_answered(app_server:
 
 
 def sidebar_link(pg, page_id: str):  # type: ignore[no-untyped-def]
-    return pg.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=UI.nav[page_id])
+    return menu_link(pg, page_id)
 
 
 def assert_locked(pg) -> None:  # type: ignore[no-untyped-def]
@@ -270,13 +287,13 @@ def unopened_server() -> Iterator[AppServer]:
 def assert_inside_frame(pg, page_id: str) -> None:  # type: ignore[no-untyped-def]
     """The page rendered with the sidebar navigation, the reset button and its own heading."""
     assert_no_exception(pg)
-    assert pg.locator('[data-testid="stSidebarNavLink"]').count() == len(ALL_PAGES)
+    assert not menu_problems(pg, page_id), menu_problems(pg, page_id)
     assert pg.locator(key("nav_reset")).count() == 1
     text = main_text(pg)
     if page_id.startswith("sign"):
-        assert CONTENT.sign(int(page_id[-1])).title in text
+        assert CONTENT.sign(int(page_id[-1])).question in text
     elif page_id not in ("welcome", "physio", "journal"):  # those pages word their own titles
-        assert UI.nav[page_id] in text
+        assert UI.heading(page_id) in text
     if page_id in STEPS:
         assert f"Step {STEPS.index(page_id) + 1} of {len(STEPS)}" in text
     assert "Page not found" not in text
@@ -314,9 +331,13 @@ def test_phone_sized_sign_page_and_results(app_server: AppServer, phone_page) ->
     goto_app(pg, app_server.url)
     pg.get_by_role("button", name=UI.welcome.example_button).click()
     wait_idle(pg)
-    pg.wait_for_selector(".js-plotly-plot", timeout=90_000)  # Plotly's 4.7 MB bundle, on a loaded machine
+    pg.locator(key("results_band")).wait_for(timeout=90_000)
     assert_no_exception(pg)
-    tall_shot(pg, "phone-results")
+    tall_shot(pg, "phone-results")  # the summary, the detail closed
+    for part in RESULTS_PARTS:
+        open_part(pg, part)
+    pg.wait_for_selector(".js-plotly-plot", timeout=90_000)  # Plotly's 4.7 MB bundle, on a loaded machine
+    tall_shot(pg, "phone-results-opened")
     overflow = pg.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 1, f"the results page scrolls sideways by {overflow}px on a phone"
     goto_app(pg, f"{app_server.url}/sign5")
@@ -382,8 +403,7 @@ def test_on_a_phone_the_menu_closes_after_choosing_a_page_and_on_a_laptop_it_sta
             goto_app(pg, app_server.url)
             if phone:
                 pg.locator('[data-testid="stExpandSidebarButton"]').click()
-            nav = pg.locator('[data-testid="stSidebarNav"]')
-            nav.get_by_text(UI.nav["learn"], exact=True).click()
+            menu_link(pg, "learn").click()
             pg.wait_for_url("**/learn", timeout=30_000)
             wait_idle(pg)
             collapse = pg.locator('[data-testid="stSidebarCollapseButton"] button')
@@ -395,7 +415,7 @@ def test_on_a_phone_the_menu_closes_after_choosing_a_page_and_on_a_laptop_it_sta
                 shot(pg, "menu-closed-after-navigation-phone", full_page=False)
             else:
                 assert collapse.get_attribute("aria-expanded") == "true", "the sidebar beside the page stays open"
-                assert nav.is_visible()
+                assert menu_link(pg, "learn").is_visible()
         finally:
             context.close()
 

@@ -104,9 +104,25 @@ function closeMenuOverPage() {
   if (menu.width > 0 && menu.right > 0 && main.getBoundingClientRect().left < menu.right - 1) close.click();
 }
 
+// The menu (frame._menu) is made of page links, which Streamlit does not mark as the page
+// you are on; say it to assistive technology too, not only with the link's shading.
+function markCurrentMenuItem(page) {
+  const mark = () => {
+    const links = document.querySelectorAll('[data-testid="stSidebar"] .st-key-nt_menu a[data-testid="stPageLink-NavLink"]');
+    links.forEach((link) => {
+      const target = (link.getAttribute("href") || "").replace(/^.*\//, "") || "welcome";
+      if (target === page) link.setAttribute("aria-current", "page");
+      else link.removeAttribute("aria-current");
+    });
+  };
+  mark();
+  setTimeout(mark, 300); // the menu of the new page may be drawn a moment after this bridge
+}
+
 export default function (component) {
   const { data, setTriggerValue } = component;
   const state = window.__ntStore || (window.__ntStore = { session: null, seen: null, clear: 0, force: 0, adopt: 0, conflict: null, answers: null, page: null, remember: false });
+  if (data && data.page) markCurrentMenuItem(data.page);
   if (data && data.page !== state.shownPage) {
     const opened = state.shownPage === undefined;
     state.shownPage = data.page;
