@@ -438,3 +438,29 @@ def test_a_chosen_option_shows_a_tick_and_a_strong_state(app_server: AppServer, 
     assert other.evaluate("(b) => getComputedStyle(b, '::before').content") in ("none", "normal"), "no tick on an option not chosen"
     pills.scroll_into_view_if_needed()
     shot(page, "chosen-option-tick", full_page=False)
+
+
+CHOSEN_STYLE = """(b) => {
+  const s = getComputedStyle(b), tick = getComputedStyle(b, '::before');
+  const box = b.getBoundingClientRect();
+  return {bg: s.backgroundColor, fg: s.color, tick: tick.content, w: box.width, h: box.height};
+}"""
+
+
+@pytest.mark.parametrize(("page_id", "widget_key", "label"), [("sign3", "q:sign3.variability", "7"),
+                                                              ("sign5", "q:sign5.rest_intensity", "0")])
+def test_a_chosen_rating_shows_the_same_tick_and_strong_state(app_server: AppServer, page, page_id: str,  # type: ignore[no-untyped-def]
+                                                             widget_key: str, label: str) -> None:
+    """Single-choice pills (a 0-10 rating) mark their choice with aria-checked, not aria-pressed:
+    the tick and the fill follow it, and nothing is marked before a number is chosen."""
+    goto_app(page, f"{app_server.url}/{page_id}")
+    row = page.locator(key(widget_key))
+    assert row.locator('button[aria-checked="true"]').count() == 0, "not answered: no number is marked"
+    click_option(page, widget_key, label)
+    chosen = row.locator('button[data-variant="pills"][aria-checked="true"]')
+    assert chosen.count() == 1 and chosen.inner_text().strip().endswith(label)
+    style = chosen.evaluate(CHOSEN_STYLE)
+    assert style["tick"] == '"\u2713"' and style["bg"] == "rgb(31, 111, 120)" and style["fg"] == "rgb(255, 255, 255)", style
+    assert style["w"] >= 24 and style["h"] >= 24, style
+    row.scroll_into_view_if_needed()
+    shot(page, f"chosen-rating-{page_id}", full_page=False)
