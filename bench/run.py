@@ -21,8 +21,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
 SCRIPTS = ["bench_assess", "bench_bodymap", "bench_server", "bench_pages", "bench_browser", "bench_map", "bench_load",
-           "bench_hostile", "bench_protocol"]
+           "bench_hostile", "bench_protocol", "bench_walk"]
 TIMEOUT_S = 900
+TIMEOUTS_S = {"bench_walk": 2400}  # 8 examples, 2 walks each, on two trees
 
 
 def run_script(name: str) -> dict[str, Any]:
@@ -33,10 +34,10 @@ def run_script(name: str) -> dict[str, Any]:
     print(f"== {name}", flush=True)
     t0 = time.perf_counter()
     try:
-        proc = subprocess.run([sys.executable, str(path)], cwd=ROOT, timeout=TIMEOUT_S, check=False)
+        proc = subprocess.run([sys.executable, str(path)], cwd=ROOT, timeout=TIMEOUTS_S.get(name, TIMEOUT_S), check=False)
         status = "ok" if proc.returncode == 0 else f"exit {proc.returncode}"
     except subprocess.TimeoutExpired:
-        status = f"timeout after {TIMEOUT_S} s"
+        status = f"timeout after {TIMEOUTS_S.get(name, TIMEOUT_S)} s"
     seconds = round(time.perf_counter() - t0, 1)
     print(f"   ({status}, {seconds} s)", flush=True)
     return {"script": name, "status": status, "seconds": seconds}
@@ -87,6 +88,9 @@ def targets(results: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
     arena = results.get("load_arena_max_2", {})
     if arena:
         rows.append((f"(extra) {n} sessions, MALLOC_ARENA_MAX=2: peak RSS (MB)", _get(arena, "server_rss_mb", "peak"), "<=", 300.0))
+    walk = results.get("bench_walk", {}).get("totals", {})
+    rows.append(("example walks: clicks after / before (issue 15)", walk.get("clicks_ratio"), "<=", 1.0))
+    rows.append(("example walks: seconds after / before (issue 15)", walk.get("seconds_ratio"), "<=", 1.0))
     # Protocol-level load (bench_protocol.py, no browsers): its own rows, e.g. "<= 1000.0", ">= 1.5".
     for row in results.get("protocol", {}).get("targets", []):
         op, limit = row["limit"].split()
