@@ -45,11 +45,8 @@ def _said() -> dict[str, GroupAnswer] | None:
 
 def _said_or_derived() -> dict[str, GroupAnswer]:
     """The groups' answers to build on: what was said here, else what the answers imply."""
-    said = _said()
-    if said is not None:
-        return said
-    derived = group_answers(safety.groups, *_lists())
-    return {g: a for g, a in derived.items() if a is not None}
+    current = group_answers(safety.groups, *_lists(), said=_said())
+    return {g: a for g, a in current.items() if a is not None}
 
 
 def _store(said: dict[str, GroupAnswer], ticked: set[str]) -> None:

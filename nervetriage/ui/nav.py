@@ -29,12 +29,6 @@ PARTS: dict[str, tuple[str, ...]] = {
     "signs": tuple(p for p in STEPS if p not in ("where", "safety", "results")),
     "results": ("results",),
 }
-PART_ICONS: dict[str, str] = {
-    "where": ":material/location_on:",
-    "safety": ":material/health_and_safety:",
-    "signs": ":material/checklist:",
-    "results": ":material/insights:",
-}
 ICONS: dict[str, str] = {
     "welcome": ":material/waving_hand:",
     "where": ":material/location_on:",
@@ -47,6 +41,11 @@ ICONS: dict[str, str] = {
     "clinician": ":material/clinical_notes:",
     "journal": ":material/edit_note:",
 }
+
+
+# A part's icon in the menu: its page's, and for the six signs (several pages) their own.
+PART_ICONS: dict[str, str] = {part: ICONS.get(pages[0], "") for part, pages in PARTS.items()} | {
+    "signs": ":material/checklist:"}
 
 
 def page_file(page_id: str) -> str:

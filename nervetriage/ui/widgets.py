@@ -141,11 +141,6 @@ def _multi(q: Question) -> None:
     st.checkbox(labels.none_labels.get(q.field, "None of these"), key=none_key, on_change=none_changed)
 
 
-def tried_key(field: str) -> str:
-    """The "which did you try?" pills of an outcomes question (tests use it too)."""
-    return widget_key(field, "tried")
-
-
 def _outcomes(q: Question) -> None:
     """First "which of these have you tried?", then one "how did it go?" row per chosen one.
 
@@ -157,7 +152,7 @@ def _outcomes(q: Question) -> None:
     waiting = widget_key(q.field, "waiting")
     pending = [t for t in st.session_state.get(waiting, []) if t in q.options and t not in current]
     tried = [t for t in q.options if t in current or t in pending]
-    key = tried_key(q.field)
+    key = widget_key(q.field, "tried")  # the "which did you try?" pills
     _sync(key, tried)
 
     def tried_changed() -> None:

@@ -24,6 +24,7 @@ from e2e.conftest import (
     shot,
     tick_safety,
     wait_idle,
+    wait_quiet,
 )
 from nervetriage.content import load_content
 from nervetriage.ui.nav import ALL_PAGES, STEPS
@@ -401,6 +402,7 @@ def test_on_a_phone_the_menu_closes_after_choosing_a_page_and_on_a_laptop_it_sta
         pg = context.new_page()
         try:
             goto_app(pg, app_server.url)
+            wait_quiet(pg)  # a click in the page load's second run can be lost (see conftest.wait_quiet)
             if phone:
                 pg.locator('[data-testid="stExpandSidebarButton"]').click()
             menu_link(pg, "learn").click()
